@@ -1,0 +1,18 @@
+// Errors the CLI turns into exit codes (DESIGN.md §3): 2 for usage or input errors.
+// Their messages are complete sentences for the user; no stack trace is printed for them.
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+/** Bad input: one line per problem, each already prefixed with `file:line:` where known. */
+export class InputError extends Error {
+  readonly exitCode = 2;
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export function isCliError(e: unknown): e is UsageError | InputError {
+  return e instanceof UsageError || e instanceof InputError;
+}

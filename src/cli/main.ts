@@ -1,0 +1,21 @@
+// podnet's command line: one file per command under commands/, wired here.
+import { Command, CommanderError } from 'commander';
+import { isCliError } from './errors.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('podnet')
+    .description('Kubernetes networking on one machine, and a predictor that explains every packet')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (isCliError(e)) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
