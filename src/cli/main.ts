@@ -1,5 +1,6 @@
 // podnet's command line: one file per command under commands/, wired here.
 import { Command, CommanderError } from 'commander';
+import { registerMatrix } from './commands/matrix.js';
 import { isCliError } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -7,6 +8,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Kubernetes networking on one machine, and a predictor that explains every packet')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of [registerMatrix]) register(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
