@@ -23,7 +23,8 @@ export function resolveProbePort(probe: ProbeSpec, dst: PolicyEndpoint): number 
   if (typeof probe.port === 'number') return probe.port;
   const pod = dst.pod?.object;
   if (!pod) return undefined;
-  return containerPorts(pod).find((p) => p.name === probe.port && p.protocol === probe.protocol)?.containerPort;
+  return containerPorts(pod).find((p) => p.name === probe.port && p.protocol === probe.protocol)
+    ?.containerPort;
 }
 
 class ClassIndex {
@@ -65,7 +66,11 @@ export function computeClassMatrix(classes: PodClass[], policies: PolicyModel[],
   const peerSet = (peer: PeerModel): BitSet => {
     const key = peer.ipBlock
       ? `ip:${peer.ipBlock.text}:${peer.ipBlock.except.map((e) => `${e.network}/${e.prefix}`).join(',')}`
-      : stableJson(peer.pods!.namespaceSelector === null ? ['same', peer.pods!.namespace, peer.pods!.podSelector] : peer.pods);
+      : stableJson(
+          peer.pods!.namespaceSelector === null
+            ? ['same', peer.pods!.namespace, peer.pods!.podSelector]
+            : peer.pods,
+        );
     let set = peerCache.get(key);
     if (set) return set;
     set = new BitSet(n);
@@ -92,11 +97,17 @@ export function computeClassMatrix(classes: PodClass[], policies: PolicyModel[],
     if (!g) portGroups.set(key, (g = { rep: c.representative, port: dstPort[i]!, set: new BitSet(n) }));
     g.set.add(i);
   });
-  const traffic = (dst: PolicyEndpoint, port: number): Traffic => ({ src: dst, dst, port, protocol: probe.protocol });
+  const traffic = (dst: PolicyEndpoint, port: number): Traffic => ({
+    src: dst,
+    dst,
+    port,
+    protocol: probe.protocol,
+  });
   const rulePortTargets = (r: RuleModel): BitSet => {
     if (!r.ports) return full;
     const set = new BitSet(n);
-    for (const g of portGroups.values()) if (r.ports.some((p) => portMatches(p, traffic(g.rep, g.port)))) set.or(g.set);
+    for (const g of portGroups.values())
+      if (r.ports.some((p) => portMatches(p, traffic(g.rep, g.port)))) set.or(g.set);
     return set;
   };
 
@@ -124,7 +135,8 @@ export function computeClassMatrix(classes: PodClass[], policies: PolicyModel[],
     const t = traffic(classes[d].representative, dstPort[d]!);
     const allowed = new BitSet(n);
     for (const p of ingressBy[d]) {
-      for (const r of p.ingress) if (!r.ports || r.ports.some((pm) => portMatches(pm, t))) allowed.or(rulePeers(r));
+      for (const r of p.ingress)
+        if (!r.ports || r.ports.some((pm) => portMatches(pm, t))) allowed.or(rulePeers(r));
     }
     for (const s of allowed) ingressTo[s].add(d);
   }

@@ -50,7 +50,10 @@ function rangeOf(ip: IP, bounds: { v4: bigint[]; v6: bigint[] }): string {
   return `${ip.family}:${lo}`;
 }
 
-export function buildPodClasses(cluster: Cluster, policies: PolicyModel[]): { classes: PodClass[]; endpoints: PolicyEndpoint[] } {
+export function buildPodClasses(
+  cluster: Cluster,
+  policies: PolicyModel[],
+): { classes: PodClass[]; endpoints: PolicyEndpoint[] } {
   const nsLabels = namespaceLabelIndex(cluster);
   const bounds = ipBoundaries(policies);
   const byKey = new Map<string, PodClass>();
@@ -64,7 +67,11 @@ export function buildPodClasses(cluster: Cluster, policies: PolicyModel[]): { cl
     // Pods of one template share their spec object only by value, so key on the ports' content.
     const spec = pod.spec ?? {};
     let ports = portKeys.get(spec);
-    if (ports === undefined) portKeys.set(spec, (ports = stableJson(containerPorts(pod).map((p) => [p.name, p.protocol, p.containerPort]))));
+    if (ports === undefined)
+      portKeys.set(
+        spec,
+        (ports = stableJson(containerPorts(pod).map((p) => [p.name, p.protocol, p.containerPort]))),
+      );
     const key = ep.pod
       ? `${ep.pod.namespace}\0${stableJson(ep.pod.labels)}\0${ports}\0${rangeOf(ep.ip, bounds)}`
       : `host\0${ep.ipText}`;

@@ -32,9 +32,12 @@ export interface GroupedMatrixJson {
 export function defaultProbes(cluster: Cluster): ProbeSpec[] {
   const seen = new Map<string, ProbeSpec>();
   for (const pod of cluster.pods) {
-    for (const p of containerPorts(pod)) seen.set(`${p.containerPort}/${p.protocol}`, { port: p.containerPort, protocol: p.protocol });
+    for (const p of containerPorts(pod))
+      seen.set(`${p.containerPort}/${p.protocol}`, { port: p.containerPort, protocol: p.protocol });
   }
-  const list = [...seen.values()].sort((a, b) => (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : (a.port as number) - (b.port as number)));
+  const list = [...seen.values()].sort((a, b) =>
+    a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : (a.port as number) - (b.port as number),
+  );
   return list.length ? list : [{ port: 80, protocol: 'TCP' }];
 }
 

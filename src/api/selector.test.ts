@@ -7,7 +7,12 @@ describe('selectorMatches', () => {
   const cases: { name: string; selector: LabelSelector; labels: Record<string, string>; want: boolean }[] = [
     { name: 'empty selector selects everything', selector: {}, labels: {}, want: true },
     { name: 'matchLabels equal', selector: { matchLabels: { pod: 'a' } }, labels: { pod: 'a' }, want: true },
-    { name: 'matchLabels differ', selector: { matchLabels: { pod: 'a' } }, labels: { pod: 'b' }, want: false },
+    {
+      name: 'matchLabels differ',
+      selector: { matchLabels: { pod: 'a' } },
+      labels: { pod: 'b' },
+      want: false,
+    },
     {
       name: 'In needs the key',
       selector: { matchExpressions: [{ key: 'ns', operator: 'In', values: ['x'] }] },

@@ -17,16 +17,24 @@ export function serviceType(svc: Service): string {
 export function defaultServiceSpec(spec: ServiceSpec = {}): ServiceSpec {
   const type = spec.type ?? 'ClusterIP';
   const out: ServiceSpec = { ...spec, type };
-  out.ports = (spec.ports ?? []).map((p) => ({ ...p, protocol: p.protocol ?? 'TCP', targetPort: p.targetPort ?? p.port }));
+  out.ports = (spec.ports ?? []).map((p) => ({
+    ...p,
+    protocol: p.protocol ?? 'TCP',
+    targetPort: p.targetPort ?? p.port,
+  }));
   if (type === 'ExternalName') return out;
   out.sessionAffinity = spec.sessionAffinity ?? 'None';
   if (out.sessionAffinity === 'ClientIP') {
     out.sessionAffinityConfig = {
-      clientIP: { timeoutSeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS },
+      clientIP: {
+        timeoutSeconds:
+          spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS,
+      },
     };
   }
   out.internalTrafficPolicy = spec.internalTrafficPolicy ?? 'Cluster';
-  if (type === 'NodePort' || type === 'LoadBalancer') out.externalTrafficPolicy = spec.externalTrafficPolicy ?? 'Cluster';
+  if (type === 'NodePort' || type === 'LoadBalancer')
+    out.externalTrafficPolicy = spec.externalTrafficPolicy ?? 'Cluster';
   if (type === 'LoadBalancer') out.allocateLoadBalancerNodePorts = spec.allocateLoadBalancerNodePorts ?? true;
   out.ipFamilies = spec.ipFamilies ?? ['IPv4'];
   out.ipFamilyPolicy = spec.ipFamilyPolicy ?? 'SingleStack';

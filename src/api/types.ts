@@ -144,6 +144,8 @@ export interface ServiceSpec {
   publishNotReadyAddresses?: boolean;
   trafficDistribution?: string;
   allocateLoadBalancerNodePorts?: boolean;
+  loadBalancerClass?: string;
+  loadBalancerSourceRanges?: string[];
 }
 
 export interface Service extends KubeObject {

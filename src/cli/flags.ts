@@ -6,7 +6,12 @@ import { UsageError } from './errors.js';
 export const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addFileFlag(cmd: Command): Command {
-  return cmd.option('-f, --filename <path>', 'manifest file, directory or - for stdin (repeatable)', collect, []);
+  return cmd.option(
+    '-f, --filename <path>',
+    'manifest file, directory or - for stdin (repeatable)',
+    collect,
+    [],
+  );
 }
 
 export function addOutputFlag(cmd: Command, formats: string[], fallback: string): Command {
@@ -14,13 +19,15 @@ export function addOutputFlag(cmd: Command, formats: string[], fallback: string)
 }
 
 export function checkOutput(value: string, formats: string[]): string {
-  if (!formats.includes(value)) throw new UsageError(`unknown output format "${value}": use one of ${formats.join(', ')}`);
+  if (!formats.includes(value))
+    throw new UsageError(`unknown output format "${value}": use one of ${formats.join(', ')}`);
   return value;
 }
 
 export function parseProtocol(value: string | undefined): Protocol {
   const p = (value ?? 'TCP').toUpperCase();
-  if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP') throw new UsageError(`unknown protocol "${value}": use TCP, UDP or SCTP`);
+  if (p !== 'TCP' && p !== 'UDP' && p !== 'SCTP')
+    throw new UsageError(`unknown protocol "${value}": use TCP, UDP or SCTP`);
   return p;
 }
 
@@ -31,6 +38,7 @@ export function parsePort(value: string): number | string {
     if (n < 1 || n > 65535) throw new UsageError(`port ${value} is out of range 1-65535`);
     return n;
   }
-  if (!/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(value)) throw new UsageError(`"${value}" is neither a port number nor a port name`);
+  if (!/^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test(value))
+    throw new UsageError(`"${value}" is neither a port number nor a port name`);
   return value;
 }

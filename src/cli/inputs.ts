@@ -13,7 +13,9 @@ export interface LoadedCluster {
 /** Loads and validates every `-f` input; throws InputError with all problems at once. */
 export function loadInputs(files: string[]): LoadedManifests {
   if (files.length === 0) {
-    throw new UsageError('no input: give manifests with -f FILE|DIR|- (reading a live cluster needs `podnet up` or --kubeconfig)');
+    throw new UsageError(
+      'no input: give manifests with -f FILE|DIR|- (reading a live cluster needs `podnet up` or --kubeconfig)',
+    );
   }
   const read = readManifestTexts(files, readStdinSync);
   const manifests = loadManifests(read.texts);

@@ -1,6 +1,8 @@
 // podnet's command line: one file per command under commands/, wired here.
 import { Command, CommanderError } from 'commander';
+import { registerDns } from './commands/dns.js';
 import { registerMatrix } from './commands/matrix.js';
+import { registerTrace } from './commands/trace.js';
 import { isCliError } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -8,7 +10,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Kubernetes networking on one machine, and a predictor that explains every packet')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of [registerMatrix]) register(program);
+  for (const register of [registerMatrix, registerTrace, registerDns]) register(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

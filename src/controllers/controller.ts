@@ -16,7 +16,11 @@ export class ConvergenceError extends Error {}
  * Controllers feed each other (a Deployment's pods need a node, then an IP, then a slice),
  * so a few rounds are normal; more than `maxRounds` means two controllers disagree.
  */
-export async function runToConvergence(client: ObjectClient, controllers: Controller[], maxRounds = 20): Promise<number> {
+export async function runToConvergence(
+  client: ObjectClient,
+  controllers: Controller[],
+  maxRounds = 20,
+): Promise<number> {
   for (let round = 1; round <= maxRounds; round++) {
     let writes = 0;
     for (const c of controllers) writes += await c.sync(client);

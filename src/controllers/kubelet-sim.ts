@@ -49,7 +49,13 @@ export function planPodStatuses(pods: Pod[], nodes: Node[]): Map<Pod, Pod['statu
     const conditions = st.conditions?.some((c) => c.type === 'Ready')
       ? st.conditions
       : [...(st.conditions ?? []), readyCondition(phase === 'Running' && !p.metadata.deletionTimestamp)];
-    const next = { ...st, phase, hostIP, conditions, ...(podIP ? { podIP, podIPs: st.podIPs ?? [{ ip: podIP }] } : {}) };
+    const next = {
+      ...st,
+      phase,
+      hostIP,
+      conditions,
+      ...(podIP ? { podIP, podIPs: st.podIPs ?? [{ ip: podIP }] } : {}),
+    };
     if (JSON.stringify(next) !== JSON.stringify(st)) out.set(p, next);
   }
   return out;
@@ -59,7 +65,11 @@ function readyCondition(ready: boolean): PodCondition {
   return { type: 'Ready', status: ready ? 'True' : 'False' };
 }
 
-function allocate(node: Node, used: Set<string | undefined>, cursor: Map<string, bigint>): string | undefined {
+function allocate(
+  node: Node,
+  used: Set<string | undefined>,
+  cursor: Map<string, bigint>,
+): string | undefined {
   const cidr = node.spec?.podCIDR ? parseCIDR(node.spec.podCIDR) : null;
   if (!cidr || cidr.family !== 4) return undefined;
   const size = cidrSize(cidr);
@@ -81,7 +91,11 @@ export function kubeletSimController(config: ClusterConfig): Controller {
       let writes = 0;
       const nodes = await client.list<Node>('Node');
       for (const [n, ip] of planNodeAddresses(nodes, config)) {
-        const addresses = [...(n.status?.addresses ?? []), { type: 'InternalIP', address: ip }, { type: 'Hostname', address: n.metadata.name! }];
+        const addresses = [
+          ...(n.status?.addresses ?? []),
+          { type: 'InternalIP', address: ip },
+          { type: 'Hostname', address: n.metadata.name! },
+        ];
         await client.update<Node>({ ...n, status: { ...n.status, addresses } });
         writes++;
       }

@@ -40,7 +40,10 @@ export function loadBalancerController(config: ClusterConfig): Controller {
     async sync(client: ObjectClient) {
       const plan = planLoadBalancers(await client.list<Service>('Service'), config);
       for (const [svc, ip] of plan) {
-        await client.update<Service>({ ...svc, status: { ...svc.status, loadBalancer: { ingress: [{ ip, ipMode: 'VIP' } as { ip: string }] } } });
+        await client.update<Service>({
+          ...svc,
+          status: { ...svc.status, loadBalancer: { ingress: [{ ip, ipMode: 'VIP' } as { ip: string }] } },
+        });
       }
       return plan.size;
     },

@@ -11,7 +11,10 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export function namespaceWithNameLabel(ns: Namespace): Namespace | null {
   const name = ns.metadata.name!;
   if (ns.metadata.labels?.[NAMESPACE_NAME_LABEL] === name) return null;
-  return { ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, [NAMESPACE_NAME_LABEL]: name } } };
+  return {
+    ...ns,
+    metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, [NAMESPACE_NAME_LABEL]: name } },
+  };
 }
 
 export const namespaceController: Controller = {

@@ -9,7 +9,10 @@ import type { Controller } from './controller.js';
 export function planSchedule(pods: Pod[], nodes: Node[]): Map<Pod, string> {
   const load = new Map<string, number>(nodes.map((n) => [n.metadata.name!, 0]));
   for (const p of pods) if (p.spec?.nodeName) load.set(p.spec.nodeName, (load.get(p.spec.nodeName) ?? 0) + 1);
-  const cidrs = nodes.map((n) => ({ name: n.metadata.name!, cidr: n.spec?.podCIDR ? parseCIDR(n.spec.podCIDR) : null }));
+  const cidrs = nodes.map((n) => ({
+    name: n.metadata.name!,
+    cidr: n.spec?.podCIDR ? parseCIDR(n.spec.podCIDR) : null,
+  }));
   const out = new Map<Pod, string>();
   for (const p of pods) {
     if (p.spec?.nodeName) continue;

@@ -24,8 +24,14 @@ export function makeAllocator(services: Service[], config: ClusterConfig): Alloc
   const cidr = parseCIDR(config.serviceCIDR)!;
   const size = cidrSize(cidr);
   const staticBand = size / 16n < 16n ? 16n : size / 16n > 256n ? 256n : size / 16n;
-  const usedIPs = new Set(services.flatMap((s) => [s.spec?.clusterIP, ...(s.spec?.clusterIPs ?? [])]).filter(Boolean));
-  const usedPorts = new Set(services.flatMap((s) => [...(s.spec?.ports ?? []).map((p) => p.nodePort), s.spec?.healthCheckNodePort]).filter(Boolean));
+  const usedIPs = new Set(
+    services.flatMap((s) => [s.spec?.clusterIP, ...(s.spec?.clusterIPs ?? [])]).filter(Boolean),
+  );
+  const usedPorts = new Set(
+    services
+      .flatMap((s) => [...(s.spec?.ports ?? []).map((p) => p.nodePort), s.spec?.healthCheckNodePort])
+      .filter(Boolean),
+  );
   let nextIP = staticBand;
   let nextPort = config.nodePortRange[0];
   return {
@@ -33,7 +39,7 @@ export function makeAllocator(services: Service[], config: ClusterConfig): Alloc
       const known = WELL_KNOWN[key];
       if (known !== undefined) {
         const ip = formatIP(cidrAddress(cidr, known));
-        if (!usedIPs.has(ip)) return usedIPs.add(ip), ip;
+        if (!usedIPs.has(ip)) return (usedIPs.add(ip), ip);
       }
       for (; nextIP < size - 1n; nextIP++) {
         const ip = formatIP(cidrAddress(cidr, nextIP));
@@ -45,7 +51,7 @@ export function makeAllocator(services: Service[], config: ClusterConfig): Alloc
     },
     nodePort() {
       for (; nextPort <= config.nodePortRange[1]; nextPort++) {
-        if (!usedPorts.has(nextPort)) return usedPorts.add(nextPort), nextPort++;
+        if (!usedPorts.has(nextPort)) return (usedPorts.add(nextPort), nextPort++);
       }
       return undefined;
     },
@@ -57,14 +63,19 @@ export function allocateService(svc: Service, alloc: Allocator): ServiceSpec {
   const spec = defaultServiceSpec(svc.spec);
   const type = spec.type;
   if (type !== 'ExternalName' && !isHeadless(svc)) {
-    const ip = spec.clusterIP || spec.clusterIPs?.[0] || alloc.clusterIP(`${svc.metadata.namespace}/${svc.metadata.name}`);
+    const ip =
+      spec.clusterIP ||
+      spec.clusterIPs?.[0] ||
+      alloc.clusterIP(`${svc.metadata.namespace}/${svc.metadata.name}`);
     if (ip) {
       spec.clusterIP = ip;
       spec.clusterIPs = spec.clusterIPs?.length ? spec.clusterIPs : [ip];
     }
   }
-  const wantsNodePorts = type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
-  if (wantsNodePorts) spec.ports = spec.ports!.map((p) => (p.nodePort ? p : { ...p, nodePort: alloc.nodePort() }));
+  const wantsNodePorts =
+    type === 'NodePort' || (type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+  if (wantsNodePorts)
+    spec.ports = spec.ports!.map((p) => (p.nodePort ? p : { ...p, nodePort: alloc.nodePort() }));
   if (type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local' && !spec.healthCheckNodePort) {
     spec.healthCheckNodePort = alloc.nodePort();
   }

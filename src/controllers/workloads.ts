@@ -16,14 +16,28 @@ const API_VERSION: Record<string, string> = {
 };
 
 function ownedBy(obj: KubeObject, owner: Workload): boolean {
-  return !!obj.metadata?.ownerReferences?.some((r) => r.kind === owner.kind && r.name === owner.metadata.name && r.controller);
+  return !!obj.metadata?.ownerReferences?.some(
+    (r) => r.kind === owner.kind && r.name === owner.metadata.name && r.controller,
+  );
 }
 
 function ownerRef(owner: Workload) {
-  return { apiVersion: API_VERSION[owner.kind], kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid, controller: true };
+  return {
+    apiVersion: API_VERSION[owner.kind],
+    kind: owner.kind,
+    name: owner.metadata.name!,
+    uid: owner.metadata.uid,
+    controller: true,
+  };
 }
 
-export function podFromTemplate(owner: Workload, name: string, template: PodTemplateSpec, extra: Partial<Pod['spec']> = {}, labels: Record<string, string> = {}): Pod {
+export function podFromTemplate(
+  owner: Workload,
+  name: string,
+  template: PodTemplateSpec,
+  extra: Partial<Pod['spec']> = {},
+  labels: Record<string, string> = {},
+): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -45,7 +59,9 @@ export function desiredPods(w: Workload, nodes: Node[]): Pod[] {
   const replicas = w.spec?.replicas ?? 1;
   switch (w.kind) {
     case 'ReplicaSet':
-      return Array.from({ length: replicas }, (_, i) => podFromTemplate(w, `${name}-${suffix(`${name}/${i}`)}`, template));
+      return Array.from({ length: replicas }, (_, i) =>
+        podFromTemplate(w, `${name}-${suffix(`${name}/${i}`)}`, template),
+      );
     case 'StatefulSet':
       return Array.from({ length: replicas }, (_, i) =>
         podFromTemplate(
@@ -59,11 +75,17 @@ export function desiredPods(w: Workload, nodes: Node[]): Pod[] {
     case 'DaemonSet':
       return nodes
         .filter((n) => !n.spec?.unschedulable)
-        .map((n) => podFromTemplate(w, `${name}-${suffix(`${name}/${n.metadata.name}`)}`, template, { nodeName: n.metadata.name }));
+        .map((n) =>
+          podFromTemplate(w, `${name}-${suffix(`${name}/${n.metadata.name}`)}`, template, {
+            nodeName: n.metadata.name,
+          }),
+        );
     case 'Job': {
       const parallelism = w.spec?.parallelism ?? 1;
       const labels = { 'job-name': name, 'batch.kubernetes.io/job-name': name };
-      return Array.from({ length: parallelism }, (_, i) => podFromTemplate(w, `${name}-${suffix(`${name}/${i}`)}`, template, {}, labels));
+      return Array.from({ length: parallelism }, (_, i) =>
+        podFromTemplate(w, `${name}-${suffix(`${name}/${i}`)}`, template, {}, labels),
+      );
     }
     default:
       return [];
@@ -78,17 +100,30 @@ export function desiredReplicaSet(d: Workload): Workload {
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: { name: `${d.metadata.name}-${hash}`, namespace: d.metadata.namespace, labels, ownerReferences: [ownerRef(d)] },
+    metadata: {
+      name: `${d.metadata.name}-${hash}`,
+      namespace: d.metadata.namespace,
+      labels,
+      ownerReferences: [ownerRef(d)],
+    },
     spec: {
       replicas: d.spec?.replicas ?? 1,
-      selector: { matchLabels: { ...d.spec?.selector?.matchLabels, 'pod-template-hash': hash }, matchExpressions: d.spec?.selector?.matchExpressions },
+      selector: {
+        matchLabels: { ...d.spec?.selector?.matchLabels, 'pod-template-hash': hash },
+        matchExpressions: d.spec?.selector?.matchExpressions,
+      },
       template: { ...template, metadata: { ...template.metadata, labels } },
     },
   };
 }
 
 /** Creates what is missing and deletes owned objects that are no longer wanted. */
-async function reconcileOwned(client: ObjectClient, owner: Workload, kind: string, want: KubeObject[]): Promise<number> {
+async function reconcileOwned(
+  client: ObjectClient,
+  owner: Workload,
+  kind: string,
+  want: KubeObject[],
+): Promise<number> {
   let writes = 0;
   const have = (await client.list(kind, owner.metadata.namespace)).filter((o) => ownedBy(o, owner));
   const wanted = new Set(want.map((o) => o.metadata!.name));
@@ -115,7 +150,8 @@ export const workloadsController: Controller = {
     }
     const nodes = await client.list<Node>('Node');
     for (const kind of ['ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job']) {
-      for (const w of await client.list<Workload>(kind)) writes += await reconcileOwned(client, w, 'Pod', desiredPods(w, nodes));
+      for (const w of await client.list<Workload>(kind))
+        writes += await reconcileOwned(client, w, 'Pod', desiredPods(w, nodes));
     }
     return writes;
   },

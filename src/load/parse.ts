@@ -34,12 +34,19 @@ function nodeLine(node: YamlNode | null | undefined, lines: LineCounter): number
 }
 
 /** The line of the deepest node on `segments` below `root`. */
-function lineOfPath(root: YamlNode | null, segments: (string | number)[], lines: LineCounter, fallback: number) {
+function lineOfPath(
+  root: YamlNode | null,
+  segments: (string | number)[],
+  lines: LineCounter,
+  fallback: number,
+) {
   let node: YamlNode | null = root;
   let line = nodeLine(root, lines) ?? fallback;
   for (const seg of segments) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => String((p.key as { value?: unknown })?.value ?? p.key) === String(seg));
+      const pair = node.items.find(
+        (p) => String((p.key as { value?: unknown })?.value ?? p.key) === String(seg),
+      );
       if (!pair) break;
       line = nodeLine(pair.key as YamlNode, lines) ?? line;
       node = pair.value as YamlNode | null;
@@ -56,7 +63,12 @@ function sourced(object: KubeObject, file: string, root: YamlNode | null, lines:
   return { object, file, line, lineOf: (path) => lineOfPath(root, splitFieldPath(path), lines, line) };
 }
 
-function objectsOfDocument(doc: Document, file: string, lines: LineCounter, errors: string[]): SourcedObject[] {
+function objectsOfDocument(
+  doc: Document,
+  file: string,
+  lines: LineCounter,
+  errors: string[],
+): SourcedObject[] {
   const value: unknown = doc.toJS({ maxAliasCount: 100 });
   const where = `${file}:${nodeLine(doc.contents, lines) ?? 1}`;
   if (value === null || value === undefined) return [];
@@ -65,7 +77,10 @@ function objectsOfDocument(doc: Document, file: string, lines: LineCounter, erro
     return [];
   }
   const obj = value as KubeObject;
-  if (obj.kind === 'List' || (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))) {
+  if (
+    obj.kind === 'List' ||
+    (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))
+  ) {
     const items = Array.isArray(obj.items) ? obj.items : [];
     const seq = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
     return items.flatMap((item, i) => {

@@ -21,7 +21,10 @@ function walk(dir: string): string[] {
 }
 
 /** Reads every input; a path that does not exist is an error naming it. */
-export function readManifestTexts(paths: string[], readStdin: () => string): { texts: ManifestText[]; errors: string[] } {
+export function readManifestTexts(
+  paths: string[],
+  readStdin: () => string,
+): { texts: ManifestText[]; errors: string[] } {
   const texts: ManifestText[] = [];
   const errors: string[] = [];
   for (const p of paths) {

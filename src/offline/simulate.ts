@@ -12,13 +12,20 @@ export function defaultNodes(count: number): KubeObject[] {
   return Array.from({ length: count }, (_, i) => ({
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: `node-${i + 1}`, labels: { 'kubernetes.io/hostname': `node-${i + 1}`, 'kubernetes.io/os': 'linux' } },
+    metadata: {
+      name: `node-${i + 1}`,
+      labels: { 'kubernetes.io/hostname': `node-${i + 1}`, 'kubernetes.io/os': 'linux' },
+    },
   }));
 }
 
-export async function simulateCluster(objects: KubeObject[], config: ClusterConfig): Promise<{ cluster: Cluster; store: ObjectStore }> {
+export async function simulateCluster(
+  objects: KubeObject[],
+  config: ClusterConfig,
+): Promise<{ cluster: Cluster; store: ObjectStore }> {
   const store = new ObjectStore({ now: () => new Date('2026-01-01T00:00:00Z') });
-  if (!objects.some((o) => o.kind === 'Node')) for (const n of defaultNodes(config.defaultNodeCount)) store.create(n);
+  if (!objects.some((o) => o.kind === 'Node'))
+    for (const n of defaultNodes(config.defaultNodeCount)) store.create(n);
   for (const o of objects) store.create(o);
   const client = new StoreClient(store);
   await runToConvergence(client, offlineControllers(config));

@@ -36,7 +36,12 @@ export function podEndpoint(pod: Pod, namespaceLabels: Map<string, Labels>): Pol
     name: nsName(pod),
     ip,
     ipText,
-    pod: { namespace, labels: pod.metadata.labels ?? {}, namespaceLabels: namespaceLabels.get(namespace) ?? {}, object: pod },
+    pod: {
+      namespace,
+      labels: pod.metadata.labels ?? {},
+      namespaceLabels: namespaceLabels.get(namespace) ?? {},
+      object: pod,
+    },
   };
 }
 

@@ -25,6 +25,10 @@ export interface RuleMiss {
   policy: string;
   rule: string;
   reason: string;
+  /** Whether some peer of the rule matched (true when the rule has no peers). */
+  peerMatched: boolean;
+  /** Whether some port of the rule matched (true when the rule has no ports). */
+  portMatched: boolean;
 }
 
 export interface DirectionVerdict {
@@ -63,13 +67,20 @@ export function peerMatches(peer: PeerModel, ep: PolicyEndpoint): { ok: boolean;
     return { ok: true, why: `${ep.ipText} is in ipBlock ${text}` };
   }
   const sel = peer.pods!;
-  if (!ep.pod) return { ok: false, why: `${ep.name} is not a pod; pod and namespace selectors match only pods` };
+  if (!ep.pod)
+    return { ok: false, why: `${ep.name} is not a pod; pod and namespace selectors match only pods` };
   if (sel.namespaceSelector === null) {
     if (ep.pod.namespace !== sel.namespace) {
-      return { ok: false, why: `${ep.name} is not in namespace ${sel.namespace} (a podSelector alone selects the policy's namespace)` };
+      return {
+        ok: false,
+        why: `${ep.name} is not in namespace ${sel.namespace} (a podSelector alone selects the policy's namespace)`,
+      };
     }
   } else if (!selectorMatches(sel.namespaceSelector, ep.pod.namespaceLabels)) {
-    return { ok: false, why: `namespace ${ep.pod.namespace} does not match namespaceSelector ${formatSelector(sel.namespaceSelector)}` };
+    return {
+      ok: false,
+      why: `namespace ${ep.pod.namespace} does not match namespaceSelector ${formatSelector(sel.namespaceSelector)}`,
+    };
   }
   if (!selectorMatches(sel.podSelector, ep.pod.labels)) {
     return { ok: false, why: `${ep.name} does not match podSelector ${formatSelector(sel.podSelector)}` };
@@ -81,10 +92,13 @@ export function peerMatches(peer: PeerModel, ep: PolicyEndpoint): { ok: boolean;
 export function portMatches(p: PortModel, traffic: Traffic): boolean {
   if (p.protocol !== traffic.protocol) return false;
   if (p.port === undefined) return true;
-  if (typeof p.port === 'number') return p.endPort ? traffic.port >= p.port && traffic.port <= p.endPort : traffic.port === p.port;
+  if (typeof p.port === 'number')
+    return p.endPort ? traffic.port >= p.port && traffic.port <= p.endPort : traffic.port === p.port;
   const pod = traffic.dst.pod?.object;
   if (!pod) return false; // a name can only be resolved on a pod
-  return containerPorts(pod).some((cp) => cp.name === p.port && cp.protocol === p.protocol && cp.containerPort === traffic.port);
+  return containerPorts(pod).some(
+    (cp) => cp.name === p.port && cp.protocol === p.protocol && cp.containerPort === traffic.port,
+  );
 }
 
 function describePort(p: PortModel): string {
@@ -92,29 +106,40 @@ function describePort(p: PortModel): string {
   return p.endPort ? `${p.port}-${p.endPort}/${p.protocol}` : `${p.port}/${p.protocol}`;
 }
 
-function matchRule(policy: PolicyModel, rule: RuleModel, direction: Direction, traffic: Traffic): RuleRef | RuleMiss {
+function matchRule(
+  policy: PolicyModel,
+  rule: RuleModel,
+  direction: Direction,
+  traffic: Traffic,
+): RuleRef | RuleMiss {
   const other = direction === 'ingress' ? traffic.src : traffic.dst;
-  let port: string | undefined;
-  if (rule.ports) {
-    const p = rule.ports.find((pm) => portMatches(pm, traffic));
-    if (!p) {
-      const want = rule.ports.map(describePort).join(', ');
-      return { policy: policy.name, rule: rule.path, reason: `port ${traffic.port}/${traffic.protocol} is not among ${want}` };
-    }
-    port = p.path;
-  }
-  if (!rule.peers) return { policy: policy.name, rule: rule.path, port };
+  const port = rule.ports ? rule.ports.find((pm) => portMatches(pm, traffic)) : undefined;
+  const portMatched = !rule.ports || !!port;
   const whys: string[] = [];
-  for (const peer of rule.peers) {
-    const m = peerMatches(peer, other);
-    if (m.ok) return { policy: policy.name, rule: rule.path, peer: peer.path, port };
-    whys.push(`${peer.path.slice(rule.path.length + 1)}: ${m.why}`);
+  let peer: PeerModel | undefined;
+  for (const candidate of rule.peers ?? []) {
+    const m = peerMatches(candidate, other);
+    if (m.ok) {
+      peer = candidate;
+      break;
+    }
+    whys.push(`${candidate.path.slice(rule.path.length + 1)}: ${m.why}`);
   }
-  return { policy: policy.name, rule: rule.path, reason: whys.join('; ') };
+  const peerMatched = !rule.peers || !!peer;
+  if (portMatched && peerMatched)
+    return { policy: policy.name, rule: rule.path, peer: peer?.path, port: port?.path };
+  if (!portMatched) {
+    whys.unshift(
+      `port ${traffic.port}/${traffic.protocol} is not among ${rule.ports!.map(describePort).join(', ')}`,
+    );
+  }
+  return { policy: policy.name, rule: rule.path, reason: whys.join('; '), peerMatched, portMatched };
 }
 
 export function selectsEndpoint(policy: PolicyModel, ep: PolicyEndpoint): boolean {
-  return !!ep.pod && ep.pod.namespace === policy.namespace && selectorMatches(policy.podSelector, ep.pod.labels);
+  return (
+    !!ep.pod && ep.pod.namespace === policy.namespace && selectorMatches(policy.podSelector, ep.pod.labels)
+  );
 }
 
 /** The NetworkPolicy tier (networking.k8s.io/v1). */
@@ -130,16 +155,33 @@ export function networkPolicyTier(policies: PolicyModel[]): PolicyTier {
     evaluate(direction, traffic) {
       const subject = direction === 'ingress' ? traffic.dst : traffic.src;
       const selecting = subject.pod
-        ? (byNamespace.get(subject.pod.namespace) ?? []).filter((p) => p.types[direction] && selectsEndpoint(p, subject))
+        ? (byNamespace.get(subject.pod.namespace) ?? []).filter(
+            (p) => p.types[direction] && selectsEndpoint(p, subject),
+          )
         : [];
-      const base = { direction, subject: subject.name, isolatedBy: selecting.map((p) => p.name), allowedBy: [] as RuleRef[], misses: [] as RuleMiss[] };
+      const base = {
+        direction,
+        subject: subject.name,
+        isolatedBy: selecting.map((p) => p.name),
+        allowedBy: [] as RuleRef[],
+        misses: [] as RuleMiss[],
+      };
       if (selecting.length === 0) {
-        const why = subject.pod ? `no NetworkPolicy selects ${subject.name} for ${direction}` : `${subject.name} is not a pod; NetworkPolicy does not apply`;
+        const why = subject.pod
+          ? `no NetworkPolicy selects ${subject.name} for ${direction}`
+          : `${subject.name} is not a pod; NetworkPolicy does not apply`;
         return { ...base, decision: 'NoMatch', allowed: true, reason: why };
       }
       for (const p of selecting) {
         const rules = direction === 'ingress' ? p.ingress : p.egress;
-        if (rules.length === 0) base.misses.push({ policy: p.name, rule: `spec.${direction}`, reason: `the policy has no ${direction} rules (deny all)` });
+        if (rules.length === 0)
+          base.misses.push({
+            policy: p.name,
+            rule: `spec.${direction}`,
+            reason: `the policy has no ${direction} rules (deny all)`,
+            peerMatched: false,
+            portMatched: false,
+          });
         for (const r of rules) {
           const m = matchRule(p, r, direction, traffic);
           if ('reason' in m) base.misses.push(m);
@@ -148,9 +190,19 @@ export function networkPolicyTier(policies: PolicyModel[]): PolicyTier {
       }
       if (base.allowedBy.length > 0) {
         const a = base.allowedBy[0];
-        return { ...base, decision: 'Accept', allowed: true, reason: `${direction} allowed by ${a.policy} ${a.rule}` };
+        return {
+          ...base,
+          decision: 'Accept',
+          allowed: true,
+          reason: `${direction} allowed by ${a.policy} ${a.rule}`,
+        };
       }
-      return { ...base, decision: 'Deny', allowed: false, reason: `${subject.name} is isolated for ${direction} by ${base.isolatedBy.join(', ')} and no rule allows it` };
+      return {
+        ...base,
+        decision: 'Deny',
+        allowed: false,
+        reason: `${subject.name} is isolated for ${direction} by ${base.isolatedBy.join(', ')} and no rule allows it`,
+      };
     },
   };
 }
@@ -159,7 +211,11 @@ export function networkPolicyTier(policies: PolicyModel[]): PolicyTier {
  * Runs the tiers in order: Accept or Deny ends the walk, Pass and NoMatch go on; when no
  * tier decides, the connection is allowed (Kubernetes' default without policies).
  */
-export function evaluateDirection(tiers: PolicyTier[], direction: Direction, traffic: Traffic): DirectionVerdict {
+export function evaluateDirection(
+  tiers: PolicyTier[],
+  direction: Direction,
+  traffic: Traffic,
+): DirectionVerdict {
   let last: DirectionVerdict | undefined;
   for (const t of tiers) {
     last = t.evaluate(direction, traffic);
@@ -172,6 +228,10 @@ export function evaluateTraffic(tiers: PolicyTier[], traffic: Traffic): PolicyVe
   const egress = evaluateDirection(tiers, 'egress', traffic);
   const ingress = evaluateDirection(tiers, 'ingress', traffic);
   const allowed = egress.allowed && ingress.allowed;
-  const reason = !egress.allowed ? egress.reason : !ingress.allowed ? ingress.reason : 'allowed by egress and ingress policy';
+  const reason = !egress.allowed
+    ? egress.reason
+    : !ingress.allowed
+      ? ingress.reason
+      : 'allowed by egress and ingress policy';
   return { allowed, egress, ingress, reason };
 }

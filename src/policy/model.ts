@@ -4,7 +4,14 @@
 // (kubernetes/api networking/v1/types.go).
 import { parseCIDR, type CIDR } from '../lib/netaddr/index.js';
 import { nsName } from '../api/cluster.js';
-import type { IntOrString, LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Protocol } from '../api/types.js';
+import type {
+  IntOrString,
+  LabelSelector,
+  NetworkPolicy,
+  NetworkPolicyPeer,
+  NetworkPolicyPort,
+  Protocol,
+} from '../api/types.js';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -51,7 +58,8 @@ export interface PolicyModel {
  */
 export function effectivePolicyTypes(np: NetworkPolicy): { ingress: boolean; egress: boolean } {
   const given = np.spec?.policyTypes;
-  if (given && given.length > 0) return { ingress: given.includes('Ingress'), egress: given.includes('Egress') };
+  if (given && given.length > 0)
+    return { ingress: given.includes('Ingress'), egress: given.includes('Egress') };
   return { ingress: true, egress: (np.spec?.egress?.length ?? 0) > 0 };
 }
 
@@ -59,7 +67,11 @@ function buildPeer(p: NetworkPolicyPeer, path: string, namespace: string): PeerM
   if (p.ipBlock) {
     return {
       path,
-      ipBlock: { cidr: parseCIDR(p.ipBlock.cidr)!, except: (p.ipBlock.except ?? []).map((e) => parseCIDR(e)!), text: p.ipBlock.cidr },
+      ipBlock: {
+        cidr: parseCIDR(p.ipBlock.cidr)!,
+        except: (p.ipBlock.except ?? []).map((e) => parseCIDR(e)!),
+        text: p.ipBlock.cidr,
+      },
     };
   }
   return {
@@ -72,7 +84,11 @@ function buildPort(p: NetworkPolicyPort, path: string): PortModel {
   return { path, protocol: p.protocol ?? 'TCP', port: p.port, endPort: p.endPort };
 }
 
-function buildRules(rules: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[] | undefined, dir: Direction, namespace: string): RuleModel[] {
+function buildRules(
+  rules: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[]; ports?: NetworkPolicyPort[] }[] | undefined,
+  dir: Direction,
+  namespace: string,
+): RuleModel[] {
   const peerField = dir === 'ingress' ? 'from' : 'to';
   return (rules ?? []).map((r, i) => {
     const path = `spec.${dir}[${i}]`;
@@ -80,8 +96,14 @@ function buildRules(rules: { from?: NetworkPolicyPeer[]; to?: NetworkPolicyPeer[
     return {
       path,
       index: i,
-      peers: peers && peers.length > 0 ? peers.map((p, j) => buildPeer(p, `${path}.${peerField}[${j}]`, namespace)) : undefined,
-      ports: r.ports && r.ports.length > 0 ? r.ports.map((p, j) => buildPort(p, `${path}.ports[${j}]`)) : undefined,
+      peers:
+        peers && peers.length > 0
+          ? peers.map((p, j) => buildPeer(p, `${path}.${peerField}[${j}]`, namespace))
+          : undefined,
+      ports:
+        r.ports && r.ports.length > 0
+          ? r.ports.map((p, j) => buildPort(p, `${path}.ports[${j}]`))
+          : undefined,
     };
   });
 }

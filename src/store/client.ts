@@ -6,7 +6,11 @@ import type { ObjectStore } from './store.js';
 
 export interface ObjectClient {
   list<T extends KubeObject>(kind: string, namespace?: string): Promise<T[]>;
-  get<T extends KubeObject>(kind: string, namespace: string | undefined, name: string): Promise<T | undefined>;
+  get<T extends KubeObject>(
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<T | undefined>;
   create<T extends KubeObject>(obj: T): Promise<T>;
   /** Replaces the object; fails with Conflict when metadata.resourceVersion is stale. */
   update<T extends KubeObject>(obj: T): Promise<T>;

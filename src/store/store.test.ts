@@ -3,7 +3,11 @@ import type { KubeObject } from '../api/types.js';
 import { isAlreadyExists, isConflict, isExpired, isNotFound } from './errors.js';
 import { ObjectStore, type WatchEvent } from './store.js';
 
-const pod = (name: string, ns = 'x'): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns } });
+const pod = (name: string, ns = 'x'): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns },
+});
 const fixedClock = () => new Date('2026-01-02T03:04:05.678Z');
 
 function catchErr(f: () => unknown): unknown {
@@ -59,7 +63,9 @@ describe('ObjectStore', () => {
     s.create(pod('b'));
     s.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'x' } });
     const seen: string[] = [];
-    const stop = s.watch('Pod', 1, (e: WatchEvent) => seen.push(`${e.type} ${e.object.metadata!.name} ${e.resourceVersion}`));
+    const stop = s.watch('Pod', 1, (e: WatchEvent) =>
+      seen.push(`${e.type} ${e.object.metadata!.name} ${e.resourceVersion}`),
+    );
     s.delete('Pod', 'x', 'a');
     stop();
     s.create(pod('c'));

@@ -72,7 +72,9 @@ export class ObjectStore {
     if (this.objects.has(key)) throw new StoreError('AlreadyExists', `${kind} "${name}" already exists`);
     const md = obj.metadata!;
     md.uid ??= `uid-${++this.uidCounter}`;
-    md.creationTimestamp ??= this.now().toISOString().replace(/\.\d+Z$/, 'Z');
+    md.creationTimestamp ??= this.now()
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     return this.commit('ADDED', key, obj);
   }
 
@@ -139,7 +141,8 @@ export class ObjectStore {
   private publish(event: WatchEvent): void {
     this.history.push(event);
     // Trim in batches so that a burst of writes costs amortised O(1) each.
-    if (this.history.length >= 2 * this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    if (this.history.length >= 2 * this.historySize)
+      this.history.splice(0, this.history.length - this.historySize);
     for (const w of this.watchers) if (matches(event, w.kind, w.namespace)) w.handler(event);
   }
 }

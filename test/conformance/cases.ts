@@ -50,7 +50,9 @@ export function runNetpolCase(suite: string, name: string): CaseResult {
   const dir = join(suite, name);
   const expect = JSON.parse(readFileSync(join(dir, 'expect.json'), 'utf8'));
   const merged = new Map<string, Obj>();
-  for (const f of ['base-cluster.yaml', `${name}/cluster-overrides.yaml`, `${name}/policies.yaml`].map((p) => join(suite, p))) {
+  for (const f of ['base-cluster.yaml', `${name}/cluster-overrides.yaml`, `${name}/policies.yaml`].map((p) =>
+    join(suite, p),
+  )) {
     if (existsSync(f)) for (const o of loadDocs(f)) merged.set(keyOf(o), o);
   }
   const tmp = mkdtempSync(join(tmpdir(), 'podnet-conf-'));
@@ -59,9 +61,24 @@ export function runNetpolCase(suite: string, name: string): CaseResult {
   const result: CaseResult = { name, checks: 0, failures: [] };
   try {
     for (const probe of expect.probes) {
-      const { json, stderr } = runCli(['matrix', '-f', file, '--port', String(probe.port), '--protocol', probe.protocol, '-o', 'json']);
-      const got = (json as { probes?: { port: unknown; protocol: string; matrix: Record<string, Record<string, boolean>> }[] })?.probes?.find(
-        (q) => String(q.port) === String(probe.port) && q.protocol.toUpperCase() === probe.protocol.toUpperCase(),
+      const { json, stderr } = runCli([
+        'matrix',
+        '-f',
+        file,
+        '--port',
+        String(probe.port),
+        '--protocol',
+        probe.protocol,
+        '-o',
+        'json',
+      ]);
+      const got = (
+        json as {
+          probes?: { port: unknown; protocol: string; matrix: Record<string, Record<string, boolean>> }[];
+        }
+      )?.probes?.find(
+        (q) =>
+          String(q.port) === String(probe.port) && q.protocol.toUpperCase() === probe.protocol.toUpperCase(),
       )?.matrix;
       if (!got) result.failures.push(`no matrix for ${probe.port}/${probe.protocol}: ${stderr}`);
       for (const [src, row] of Object.entries(probe.matrix as Record<string, Record<string, boolean>>)) {
@@ -69,7 +86,8 @@ export function runNetpolCase(suite: string, name: string): CaseResult {
           if (src === dst) continue; // upstream ignores self-connections (ignoreLoopback)
           result.checks++;
           const g = got?.[src]?.[dst];
-          if (g !== want) result.failures.push(`${probe.port}/${probe.protocol} ${src}->${dst}: want ${want}, got ${g}`);
+          if (g !== want)
+            result.failures.push(`${probe.port}/${probe.protocol} ${src}->${dst}: want ${want}, got ${g}`);
         }
       }
     }
@@ -89,7 +107,8 @@ function normAnswers(answers: DnsAnswerJson[] | undefined): string[] {
   return (answers ?? [])
     .map((a) => {
       let data = a.data;
-      if (typeof data === 'string' && (a.type === 'CNAME' || a.type === 'PTR' || a.type === 'NS')) data = data.replace(/\.$/, '').toLowerCase();
+      if (typeof data === 'string' && (a.type === 'CNAME' || a.type === 'PTR' || a.type === 'NS'))
+        data = data.replace(/\.$/, '').toLowerCase();
       if (typeof data === 'string' && a.type === 'SRV') {
         const parts = data.split(' ');
         if (parts.length === 4) parts[3] = parts[3].replace(/\.$/, '').toLowerCase();
@@ -115,7 +134,9 @@ export function runDnsCase(suite: string, name: string): CaseResult {
     const want = normAnswers(q.answers);
     const have = normAnswers(got?.answers);
     if (!got || got.rcode !== q.rcode || JSON.stringify(want) !== JSON.stringify(have)) {
-      result.failures.push(`${q.type} ${q.name}: want ${q.rcode} ${JSON.stringify(want)}, got ${got ? `${got.rcode} ${JSON.stringify(have)}` : stderr}`);
+      result.failures.push(
+        `${q.type} ${q.name}: want ${q.rcode} ${JSON.stringify(want)}, got ${got ? `${got.rcode} ${JSON.stringify(have)}` : stderr}`,
+      );
     }
   }
   return result;
@@ -138,7 +159,8 @@ export function runHttpCase(suite: string, name: string, kind: 'ingress' | 'gate
     else if (kind === 'ingress') args.push('--ingress-class', 'holdout');
     if (host && host !== hostname) args.push('--header', `Host:${host}`);
     if (r.method) args.push('--method', r.method);
-    for (const [k, v] of Object.entries((r.headers ?? {}) as Record<string, string>)) args.push('--header', `${k}:${v}`);
+    for (const [k, v] of Object.entries((r.headers ?? {}) as Record<string, string>))
+      args.push('--header', `${k}:${v}`);
     const { json, stderr } = runCli(args);
     const ing = ((json as { ingress?: Record<string, unknown> } | null)?.ingress ?? {}) as {
       status?: number;
@@ -153,7 +175,10 @@ export function runHttpCase(suite: string, name: string, kind: 'ingress' | 'gate
           ing.backend?.service === want.service &&
           String(ing.backend?.port) === String(want.port) &&
           (!('namespace' in want) || ing.backend?.namespace === want.namespace);
-    if (!hit) result.failures.push(`${url}: want ${JSON.stringify(want)}, got ${json ? JSON.stringify(ing) : stderr}`);
+    if (!hit)
+      result.failures.push(
+        `${url}: want ${JSON.stringify(want)}, got ${json ? JSON.stringify(ing) : stderr}`,
+      );
   }
   return result;
 }

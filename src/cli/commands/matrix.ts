@@ -1,6 +1,11 @@
 // podnet matrix: the pod x pod reachability table per port and protocol.
 import type { Command } from 'commander';
-import { computeReachability, defaultProbes, groupedMatrixJson, matrixJson } from '../../analysis/reachability.js';
+import {
+  computeReachability,
+  defaultProbes,
+  groupedMatrixJson,
+  matrixJson,
+} from '../../analysis/reachability.js';
 import { clusterFromFiles } from '../inputs.js';
 import { addFileFlag, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
 import { formatData, painter, useColor } from '../output.js';
@@ -18,8 +23,16 @@ export function registerMatrix(program: Command): void {
   const cmd = program
     .command('matrix')
     .description('predict which pods can reach which, per port and protocol, from NetworkPolicies')
-    .option('--port <port>', 'destination port number or name (repeatable; default: every declared port)', collect, [])
-    .option('--protocol <protocol>', 'TCP, UDP or SCTP (default TCP; with no --port, every declared protocol)')
+    .option(
+      '--port <port>',
+      'destination port number or name (repeatable; default: every declared port)',
+      collect,
+      [],
+    )
+    .option(
+      '--protocol <protocol>',
+      'TCP, UDP or SCTP (default TCP; with no --port, every declared protocol)',
+    )
     .option('--grouped', 'JSON per class of pods that policy cannot tell apart');
   addFileFlag(cmd);
   addOutputFlag(cmd, ['table', 'json', 'yaml'], 'table');
@@ -29,7 +42,8 @@ export function registerMatrix(program: Command): void {
     const protocol = parseProtocol(opts.protocol);
     const { cluster } = await clusterFromFiles(opts.filename);
     let probes = ports.map((port) => ({ port, protocol }));
-    if (probes.length === 0) probes = defaultProbes(cluster).filter((p) => !opts.protocol || p.protocol === protocol);
+    if (probes.length === 0)
+      probes = defaultProbes(cluster).filter((p) => !opts.protocol || p.protocol === protocol);
     if (probes.length === 0) probes = [{ port: 80, protocol }];
     const r = computeReachability(cluster, probes);
     if (output === 'table') {
@@ -37,6 +51,8 @@ export function registerMatrix(program: Command): void {
       process.stdout.write(formatMatrixTable(r, painter(32, color), painter(31, color)));
       return;
     }
-    process.stdout.write(formatData(opts.grouped ? groupedMatrixJson(r) : matrixJson(r), output as 'json' | 'yaml'));
+    process.stdout.write(
+      formatData(opts.grouped ? groupedMatrixJson(r) : matrixJson(r), output as 'json' | 'yaml'),
+    );
   });
 }

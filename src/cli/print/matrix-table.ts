@@ -6,7 +6,13 @@ import type { Paint } from '../output.js';
 
 export const MAX_POD_COLUMNS = 24;
 
-function grid(title: string, labels: string[], cell: (s: number, d: number) => boolean, ok: Paint, bad: Paint): string {
+function grid(
+  title: string,
+  labels: string[],
+  cell: (s: number, d: number) => boolean,
+  ok: Paint,
+  bad: Paint,
+): string {
   const width = Math.max(title.length, ...labels.map((l) => l.length));
   const colWidth = Math.max(...labels.map((l) => l.length));
   const head = title.padEnd(width) + '  ' + labels.map((l) => l.padEnd(colWidth)).join(' ');
@@ -29,12 +35,16 @@ export function formatMatrixTable(r: Reachability, ok: Paint, bad: Paint): strin
   }
   const g = groupedMatrixJson(r);
   const names = g.classes.map((_, i) => `c${i + 1}`);
-  g.probes.forEach((p) => out.push(grid(`${p.protocol}/${p.port}`, names, (s, d) => p.matrix[s][d], ok, bad)));
+  g.probes.forEach((p) =>
+    out.push(grid(`${p.protocol}/${p.port}`, names, (s, d) => p.matrix[s][d], ok, bad)),
+  );
   const legend = g.classes.map((pods, i) => {
     const shown = pods.slice(0, 4).join(', ');
     return `${names[i]}: ${pods.length} pod${pods.length === 1 ? '' : 's'}: ${shown}${pods.length > 4 ? `, ... (+${pods.length - 4})` : ''}`;
   });
-  out.push(`${r.pods.length} pods in ${g.classes.length} classes that policy treats alike:\n${legend.join('\n')}`);
+  out.push(
+    `${r.pods.length} pods in ${g.classes.length} classes that policy treats alike:\n${legend.join('\n')}`,
+  );
   out.push('. allowed   X denied   (rows: source, columns: destination)');
   return out.join('\n\n') + '\n';
 }

@@ -6,7 +6,8 @@ import type { Controller } from '../controller.js';
 import { stableJson } from '../names.js';
 import { CONTROLLER_NAME, desiredSlices, MANAGED_BY_LABEL } from './reconcile.js';
 
-const content = (s: EndpointSlice) => stableJson({ l: s.metadata.labels, e: s.endpoints, p: s.ports, a: s.addressType });
+const content = (s: EndpointSlice) =>
+  stableJson({ l: s.metadata.labels, e: s.endpoints, p: s.ports, a: s.addressType });
 
 export const endpointSliceController: Controller = {
   name: 'endpointslice',
@@ -21,7 +22,8 @@ export const endpointSliceController: Controller = {
     }
     const managed = new Map<string, EndpointSlice>();
     for (const s of await client.list<EndpointSlice>('EndpointSlice')) {
-      if (s.metadata.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME) managed.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
+      if (s.metadata.labels?.[MANAGED_BY_LABEL] === CONTROLLER_NAME)
+        managed.set(`${s.metadata.namespace}/${s.metadata.name}`, s);
     }
     for (const svc of await client.list<Service>('Service')) {
       for (const want of desiredSlices(svc, podsByNs.get(svc.metadata.namespace!) ?? [], nodes)) {
@@ -29,7 +31,8 @@ export const endpointSliceController: Controller = {
         const have = managed.get(key);
         managed.delete(key);
         if (!have) await client.create(want);
-        else if (content(have) !== content(want)) await client.update({ ...want, metadata: { ...have.metadata, labels: want.metadata.labels } });
+        else if (content(have) !== content(want))
+          await client.update({ ...want, metadata: { ...have.metadata, labels: want.metadata.labels } });
         else continue;
         writes++;
       }

@@ -29,7 +29,12 @@ export function endpointForPod(svc: Service, pod: Pod, nodes: Map<string, Node>)
   const ep: Endpoint = {
     addresses: [pod.status!.podIP!],
     conditions: { ready: publish || (ready && !terminating), serving: publish || ready, terminating },
-    targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
+    targetRef: {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+    },
   };
   // A pod is named in DNS through a headless Service only when its subdomain is that Service.
   if (pod.spec?.hostname && pod.spec.subdomain === svc.metadata.name) ep.hostname = pod.spec.hostname;
@@ -62,7 +67,12 @@ export function desiredSlices(svc: Service, pods: Pod[], nodes: Map<string, Node
   const name = svc.metadata.name!;
   const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
   for (const pod of pods) {
-    if (pod.metadata.namespace !== ns || !mapSelectorMatches(selector, pod.metadata.labels) || !podBelongs(pod)) continue;
+    if (
+      pod.metadata.namespace !== ns ||
+      !mapSelectorMatches(selector, pod.metadata.labels) ||
+      !podBelongs(pod)
+    )
+      continue;
     const ports = endpointPortsForPod(svc, pod);
     const key = stableJson(ports);
     let g = groups.get(key);

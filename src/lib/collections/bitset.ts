@@ -4,7 +4,10 @@
 export class BitSet {
   readonly words: Uint32Array;
 
-  constructor(readonly size: number, fill = false) {
+  constructor(
+    readonly size: number,
+    fill = false,
+  ) {
     this.words = new Uint32Array((size + 31) >>> 5);
     if (fill) {
       this.words.fill(0xffffffff);

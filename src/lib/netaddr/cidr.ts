@@ -70,6 +70,7 @@ export function cidrAddress(c: CIDR, n: bigint): IP {
 /** The n-th subnet of length `prefix` inside `c`. */
 export function subnet(c: CIDR, prefix: number, n: bigint): CIDR {
   const count = 1n << BigInt(prefix - c.prefix);
-  if (prefix < c.prefix || n < 0n || n >= count) throw new RangeError(`subnet ${n}/${prefix} outside ${formatCIDR(c)}`);
+  if (prefix < c.prefix || n < 0n || n >= count)
+    throw new RangeError(`subnet ${n}/${prefix} outside ${formatCIDR(c)}`);
   return { family: c.family, prefix, network: c.network + (n << BigInt(bits(c.family) - prefix)) };
 }

@@ -1,0 +1,418 @@
+// podnet trace: the fate of a connection from SRC to DST, hop by hop: name resolution, Ingress
+// or Gateway routing, Service translation, endpoint choice, masquerade, route, egress and
+// ingress NetworkPolicy, delivery. Policy is evaluated after Service translation, on the
+// endpoint's address and port and on the source address the endpoint actually sees.
+import { nsName, type Cluster } from '../../api/cluster.js';
+import { containerPorts } from '../../api/pod.js';
+import type { Pod, Protocol } from '../../api/types.js';
+import { nodeInternalIP } from '../../controllers/kubelet-sim.js';
+import { buildDnsIndex, type PodsMode } from '../../dns/records.js';
+import { resolvConfFor, resolve } from '../../dns/resolver.js';
+import {
+  addressEndpoint,
+  namespaceLabelIndex,
+  podEndpoint,
+  type PolicyEndpoint,
+} from '../../policy/endpoint.js';
+import { evaluateTraffic, networkPolicyTier, type PolicyTier } from '../../policy/evaluate.js';
+import { buildPolicyModels } from '../../policy/model.js';
+import {
+  chooseEndpoints,
+  findServiceByAddress,
+  serviceEndpoints,
+  type EndpointCandidate,
+} from '../services.js';
+import { traceHttp, type HttpTraceOptions } from './http.js';
+import { parseDestination, parseSource, type Source } from './target.js';
+import type { Hop, TracePath, TraceResult, Verdict } from './types.js';
+
+export const EXTERNAL_CLIENT_IP = '172.18.0.100';
+
+export interface TraceOptions extends HttpTraceOptions {
+  port?: number;
+  protocol: Protocol;
+  dnsPods?: PodsMode;
+}
+
+export interface TraceContext {
+  cluster: Cluster;
+  tiers: PolicyTier[];
+  nsLabels: ReturnType<typeof namespaceLabelIndex>;
+  podsByIP: Map<string, Pod>;
+}
+
+export function traceContext(cluster: Cluster): TraceContext {
+  const podsByIP = new Map<string, Pod>();
+  for (const p of cluster.pods) if (p.status?.podIP && !p.spec?.hostNetwork) podsByIP.set(p.status.podIP, p);
+  return {
+    cluster,
+    tiers: [networkPolicyTier(buildPolicyModels(cluster.networkPolicies))],
+    nsLabels: namespaceLabelIndex(cluster),
+    podsByIP,
+  };
+}
+
+/** Where a source stands: its policy endpoint and the node it is on. */
+export interface Origin {
+  endpoint: PolicyEndpoint;
+  node?: string;
+  namespace?: string;
+}
+
+export function originOf(ctx: TraceContext, src: Source): Origin {
+  if (src.kind === 'external') return { endpoint: addressEndpoint(EXTERNAL_CLIENT_IP, 'external') };
+  if (src.kind === 'node') {
+    const node = ctx.cluster.nodes.find((n) => n.metadata.name === src.name)!;
+    return { endpoint: addressEndpoint(nodeInternalIP(node)!, `node/${src.name}`), node: src.name };
+  }
+  return {
+    endpoint: podEndpoint(src.pod, ctx.nsLabels)!,
+    node: src.pod.spec?.nodeName,
+    namespace: src.pod.metadata.namespace,
+  };
+}
+
+function nodeAddress(ctx: TraceContext, name: string | undefined): string | undefined {
+  const n = ctx.cluster.nodes.find((x) => x.metadata.name === name);
+  return n ? nodeInternalIP(n) : undefined;
+}
+
+function endpointFor(ctx: TraceContext, ip: string): { ep: PolicyEndpoint; pod?: Pod } {
+  const pod = ctx.podsByIP.get(ip);
+  if (pod) return { ep: podEndpoint(pod, ctx.nsLabels)!, pod };
+  const node = ctx.cluster.nodes.find((n) => nodeInternalIP(n) === ip);
+  return { ep: addressEndpoint(ip, node ? `node/${node.metadata.name}` : ip) };
+}
+
+/** Route, egress policy, ingress policy and delivery to one endpoint. */
+export function deliver(
+  ctx: TraceContext,
+  origin: Origin,
+  target: { ip: string; port: number },
+  protocol: Protocol,
+  seenSourceIP: string,
+  hops: Hop[],
+  masqueradedBy?: string,
+): TracePath {
+  const { ep: dst, pod } = endpointFor(ctx, target.ip);
+  const dstNode = pod?.spec?.nodeName;
+  const where = `${dst.name === target.ip ? target.ip : `${dst.name} (${target.ip})`}:${target.port}`;
+  if (pod) {
+    const route =
+      origin.node === undefined
+        ? `from outside the cluster to node ${dstNode}, then the node's bridge`
+        : origin.node === dstNode
+          ? `same node ${dstNode}: across the node's bridge`
+          : `node ${origin.node} -> node ${dstNode} over the overlay (VXLAN VNI 1)`;
+    hops.push({ step: 'route', detail: route, endpoint: target.ip });
+  } else {
+    hops.push({
+      step: 'route',
+      detail: `${target.ip} is not a pod: the packet leaves the pod network`,
+      endpoint: target.ip,
+    });
+  }
+  const seen =
+    seenSourceIP === origin.endpoint.ipText
+      ? origin.endpoint
+      : addressEndpoint(
+          seenSourceIP,
+          masqueradedBy ? `${seenSourceIP} (masqueraded by ${masqueradedBy})` : seenSourceIP,
+        );
+  // Egress is decided at the source with the original source; ingress sees the packet as it arrives.
+  const egress = evaluateTraffic(ctx.tiers, {
+    src: origin.endpoint,
+    dst,
+    port: target.port,
+    protocol,
+  }).egress;
+  const ingress = evaluateTraffic(ctx.tiers, { src: seen, dst, port: target.port, protocol }).ingress;
+  hops.push({
+    step: 'policy-egress',
+    detail: egress.reason,
+    endpoint: target.ip,
+    decision: egress.decision,
+    isolatedBy: egress.isolatedBy,
+    allowedBy: egress.allowedBy,
+    misses: egress.misses,
+  });
+  hops.push({
+    step: 'policy-ingress',
+    detail: ingress.reason + (seen !== origin.endpoint ? ` (source seen as ${seen.name})` : ''),
+    endpoint: target.ip,
+    decision: ingress.decision,
+    isolatedBy: ingress.isolatedBy,
+    allowedBy: ingress.allowedBy,
+    misses: ingress.misses,
+  });
+  const allowed = egress.allowed && ingress.allowed;
+  if (allowed) hops.push({ step: 'deliver', detail: `delivered to ${where}`, endpoint: target.ip });
+  const reason = !egress.allowed ? egress.reason : !ingress.allowed ? ingress.reason : `allowed to ${where}`;
+  return {
+    endpoint: target.ip,
+    port: target.port,
+    pod: pod ? nsName(pod) : undefined,
+    seenSource: seenSourceIP,
+    verdict: allowed ? 'allowed' : 'denied',
+    policy: { allowed, egress, ingress, reason },
+  };
+}
+
+function defaultPort(pod: Pod | undefined, protocol: Protocol): number {
+  return (pod && containerPorts(pod).find((p) => p.protocol === protocol)?.containerPort) ?? 80;
+}
+
+/** Service translation and delivery for a packet to ip:port. */
+export function toAddress(
+  ctx: TraceContext,
+  origin: Origin,
+  ip: string,
+  port: number,
+  protocol: Protocol,
+  hops: Hop[],
+): { paths: TracePath[]; unreachable?: string } {
+  const hit = findServiceByAddress(ctx.cluster, ip, port, protocol);
+  if (!hit) {
+    if (origin.node === undefined && ctx.podsByIP.has(ip)) {
+      return {
+        paths: [],
+        unreachable: `pod addresses are not routed from outside the cluster; reach ${ip} through a NodePort, LoadBalancer or Ingress`,
+      };
+    }
+    const src = origin.endpoint.ipText;
+    return { paths: [deliver(ctx, origin, { ip, port }, protocol, src, hops)] };
+  }
+  const svc = hit.service;
+  const name = nsName(svc);
+  if (!hit.port) {
+    hops.push({
+      step: 'service',
+      detail: `${ip} is Service ${name}, which has no ${protocol} port ${port}`,
+      service: name,
+    });
+    return {
+      paths: [],
+      unreachable: `Service ${name} does not define ${protocol} port ${port}: the packet is rejected`,
+    };
+  }
+  if (hit.access === 'clusterIP' && origin.node === undefined) {
+    hops.push({ step: 'service', detail: `${ip} is the ClusterIP of ${name}`, service: name });
+    return { paths: [], unreachable: `ClusterIP ${ip} is only reachable inside the cluster` };
+  }
+  const external = hit.access !== 'clusterIP';
+  const spec = svc.spec ?? {};
+  const local = external ? spec.externalTrafficPolicy === 'Local' : spec.internalTrafficPolicy === 'Local';
+  // NodePort traffic is handled by the node it was sent to; LoadBalancer traffic by the node announcing the IP.
+  const all = serviceEndpoints(ctx.cluster, svc, hit.port);
+  let node = origin.node;
+  if (hit.access === 'nodePort') node = hit.node!.metadata.name;
+  if (hit.access === 'loadBalancer' || hit.access === 'externalIP') node = announcingNode(ctx, all, local);
+  const choice = chooseEndpoints(all, {
+    local,
+    nodeName: node,
+    trafficDistribution: spec.trafficDistribution,
+  });
+  const accessText = {
+    clusterIP: 'ClusterIP',
+    nodePort: `NodePort on node ${node}`,
+    loadBalancer: `LoadBalancer IP (announced by node ${node})`,
+    externalIP: 'external IP',
+  }[hit.access];
+  const serviceHop: Hop = {
+    step: 'service',
+    detail: `${ip}:${port}/${protocol} is the ${accessText} of ${name} port ${hit.port.name || hit.port.port}`,
+    service: name,
+    access: hit.access,
+    servicePort: hit.port.port,
+  };
+  if (hit.access === 'nodePort' || hit.access === 'loadBalancer') {
+    serviceHop.nodes = ctx.cluster.nodes.map((n) => {
+      const nName = n.metadata.name!;
+      const accepts =
+        !local || all.some((c) => c.nodeName === nName && c.endpoint.conditions?.ready !== false);
+      return { node: nName, address: nodeInternalIP(n), accepts };
+    });
+    serviceHop.externalTrafficPolicy = spec.externalTrafficPolicy ?? 'Cluster';
+  }
+  hops.push(serviceHop);
+  hops.push({
+    step: 'endpoint',
+    detail: choice.reason,
+    candidates: choice.candidates.map(describeCandidate),
+  });
+  if (choice.candidates.length === 0) {
+    const why =
+      all.length === 0
+        ? 'has no endpoints'
+        : choice.candidates.length === 0 && local
+          ? `has no ready endpoint on node ${node} (traffic policy Local)`
+          : 'has no ready endpoints';
+    return {
+      paths: [],
+      unreachable: `Service ${name} ${why}: the connection is rejected (ICMP port unreachable), as kube-proxy does`,
+    };
+  }
+  const paths: TracePath[] = [];
+  for (const c of choice.candidates) {
+    // Masquerade: Cluster-policy traffic from outside, and hairpin (a pod reaching itself through its Service).
+    const hairpin = c.ip === origin.endpoint.ipText;
+    const masq = (external && !local) || hairpin;
+    const snatBy = masq ? (node ?? c.nodeName) : undefined;
+    const seen = masq ? (nodeAddress(ctx, snatBy) ?? origin.endpoint.ipText) : origin.endpoint.ipText;
+    const natDetail =
+      `DNAT ${ip}:${port} -> ${c.ip}:${c.port}` +
+      (masq
+        ? `; SNAT ${origin.endpoint.ipText} -> ${seen} (${hairpin ? 'hairpin' : 'externalTrafficPolicy Cluster'})`
+        : local && external
+          ? '; client address kept (externalTrafficPolicy Local)'
+          : '');
+    hops.push({
+      step: 'nat',
+      detail: natDetail,
+      endpoint: c.ip,
+      dnat: `${c.ip}:${c.port}`,
+      ...(masq ? { snat: seen } : {}),
+    });
+    paths.push(
+      deliver(
+        ctx,
+        origin,
+        { ip: c.ip, port: c.port },
+        protocol,
+        seen,
+        hops,
+        snatBy ? `node ${snatBy}` : undefined,
+      ),
+    );
+  }
+  return { paths };
+}
+
+function announcingNode(ctx: TraceContext, all: EndpointCandidate[], local: boolean): string | undefined {
+  // L2 mode: one node answers ARP for the address; with Local policy, one that has a ready endpoint.
+  if (local) {
+    const withEndpoint = all.find((c) => c.endpoint.conditions?.ready !== false && c.nodeName)?.nodeName;
+    if (withEndpoint) return withEndpoint;
+  }
+  return ctx.cluster.nodes[0]?.metadata.name;
+}
+
+function describeCandidate(c: EndpointCandidate) {
+  return {
+    address: c.ip,
+    port: c.port,
+    pod: c.podName,
+    node: c.nodeName,
+    ready: c.endpoint.conditions?.ready !== false,
+  };
+}
+
+export function summarize(paths: TracePath[], unreachable?: string): { verdict: Verdict; reason: string } {
+  if (unreachable) return { verdict: 'unreachable', reason: unreachable };
+  const allowed = paths.filter((p) => p.verdict === 'allowed');
+  if (allowed.length === paths.length)
+    return {
+      verdict: 'allowed',
+      reason: paths.length === 1 ? paths[0].policy!.reason : `allowed to all ${paths.length} endpoints`,
+    };
+  const denied = paths.find((p) => p.verdict !== 'allowed')!;
+  if (allowed.length === 0) return { verdict: 'denied', reason: denied.policy?.reason ?? 'denied' };
+  return {
+    verdict: 'denied',
+    reason: `${paths.length - allowed.length} of ${paths.length} endpoints deny it (connections fail depending on the endpoint chosen): ${denied.policy?.reason}`,
+  };
+}
+
+export function trace(cluster: Cluster, srcText: string, dstText: string, opts: TraceOptions): TraceResult {
+  const ctx = traceContext(cluster);
+  const src = parseSource(cluster, srcText);
+  const dst = parseDestination(cluster, dstText);
+  const origin = originOf(ctx, src);
+  const hops: Hop[] = [];
+  const base = {
+    source: origin.endpoint.name,
+    destination: dstText,
+    protocol: opts.protocol,
+    hops,
+    ingress: null as unknown,
+  };
+  let result: { paths: TracePath[]; unreachable?: string };
+  if (dst.kind === 'url') {
+    const http = traceHttp(ctx, origin, src, dst.url, opts, hops);
+    base.ingress = http.ingress;
+    result = http;
+  } else if (dst.kind === 'pod') {
+    const ip = dst.pod.status?.podIP;
+    if (!ip) result = { paths: [], unreachable: `pod ${nsName(dst.pod)} has no IP` };
+    else
+      result = toAddress(
+        ctx,
+        origin,
+        ip,
+        opts.port ?? dst.port ?? defaultPort(dst.pod, opts.protocol),
+        opts.protocol,
+        hops,
+      );
+  } else if (dst.kind === 'ip') {
+    const port = opts.port ?? dst.port ?? defaultPort(ctx.podsByIP.get(dst.ip), opts.protocol);
+    result = toAddress(ctx, origin, dst.ip, port, opts.protocol, hops);
+  } else {
+    result = toName(ctx, origin, dst.name, opts.port ?? dst.port, opts, hops);
+  }
+  return { ...base, ...summarize(result.paths, result.unreachable), paths: result.paths };
+}
+
+/** Resolves a name as the source's resolver would, then follows the address. */
+export function toName(
+  ctx: TraceContext,
+  origin: Origin,
+  name: string,
+  port: number | undefined,
+  opts: TraceOptions,
+  hops: Hop[],
+): { paths: TracePath[]; unreachable?: string } {
+  const index = buildDnsIndex(ctx.cluster, {
+    zone: ctx.cluster.config.clusterDomain,
+    pods: opts.dnsPods ?? 'insecure',
+  });
+  const conf = origin.namespace
+    ? resolvConfFor(origin.namespace, ctx.cluster.config.clusterDomain)
+    : undefined;
+  const r = resolve(index, name, 'A', conf);
+  const tried = r.tried.map((t) => `${t.name} ${t.rcode}${t.answers ? ` (${t.answers})` : ''}`);
+  const addresses = r.final.answers.filter((a) => a.type === 'A').map((a) => String(a.data));
+  const cname = r.final.answers.find((a) => a.type === 'CNAME');
+  hops.push({
+    step: 'dns',
+    detail: addresses.length
+      ? `${r.final.name} -> ${addresses.join(', ')}`
+      : `${r.final.name}: ${r.final.rcode}${cname ? ` CNAME ${cname.data}` : ''}`,
+    tried,
+    rcode: r.final.rcode,
+    answers: r.final.answers,
+  });
+  if (addresses.length === 0) {
+    if (cname)
+      return {
+        paths: [],
+        unreachable: `${name} is an alias (CNAME) for ${cname.data}, outside the cluster; podnet resolves only cluster names offline`,
+      };
+    return {
+      paths: [],
+      unreachable: `${name} does not resolve (${r.final.rcode}) after trying ${r.tried.length} name${r.tried.length === 1 ? '' : 's'}`,
+    };
+  }
+  const paths: TracePath[] = [];
+  for (const ip of addresses) {
+    const p = port ?? defaultServicePort(ctx, ip) ?? defaultPort(ctx.podsByIP.get(ip), opts.protocol);
+    const sub = toAddress(ctx, origin, ip, p, opts.protocol, hops);
+    if (sub.unreachable && addresses.length === 1) return sub;
+    paths.push(...sub.paths);
+  }
+  return { paths };
+}
+
+function defaultServicePort(ctx: TraceContext, ip: string): number | undefined {
+  const svc = ctx.cluster.services.find((s) => (s.spec?.clusterIPs ?? [s.spec?.clusterIP]).includes(ip));
+  return svc?.spec?.ports?.[0]?.port;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { dashedIP, ipToReverse, matchZone, podLabelToIP, reverseToIP } from './names.js';
+
+describe('dashedIP (CoreDNS kubernetes.go endpointHostname)', () => {
+  const cases = [
+    { name: 'ipv4', ip: '10.244.1.5', want: '10-244-1-5' },
+    { name: 'ipv6 (conformance README)', ip: 'fd00:10:244::5:7', want: 'fd00-10-244--5-7' },
+    { name: 'ipv6 ending in :: gets a 0', ip: 'fd00::', want: 'fd00--0' },
+  ];
+  it.each(cases)('$name', ({ ip, want }) => expect(dashedIP(ip)).toBe(want));
+});
+
+describe('podLabelToIP (CoreDNS findPods)', () => {
+  const cases = [
+    { name: 'ipv4', label: '10-244-1-5', want: '10.244.1.5' },
+    { name: 'ipv6', label: 'fd00-10-244--5', want: 'fd00:10:244::5' },
+    { name: 'not an address', label: 'blah', want: null },
+    { name: 'leading zero rejected', label: '10-244-01-5', want: null },
+  ];
+  it.each(cases)('$name', ({ label, want }) => expect(podLabelToIP(label)).toBe(want));
+});
+
+describe('reverse names (spec 2.3.3)', () => {
+  const cases = [
+    { name: 'ipv4', ip: '10.3.0.1', rev: '1.0.3.10.in-addr.arpa.' },
+    {
+      name: 'ipv6 spec example',
+      ip: '2001:db8::1',
+      rev: '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.',
+    },
+  ];
+  it.each(cases)('$name', ({ ip, rev }) => {
+    expect(ipToReverse(ip)).toBe(rev);
+    expect(reverseToIP(rev)).toBe(ip);
+    expect(reverseToIP(rev.toUpperCase())).toBe(ip);
+  });
+  it('partial reverse names are no address', () => {
+    expect(reverseToIP('0.10.in-addr.arpa.')).toBeNull();
+    expect(reverseToIP('1.0.ip6.arpa.')).toBeNull();
+  });
+});
+
+describe('matchZone', () => {
+  const zones = ['cluster.local.', 'in-addr.arpa.', 'ip6.arpa.'];
+  it('keeps the question spelling of the zone', () => {
+    expect(matchZone('Web.Shop.SVC.Cluster.Local.', zones)).toEqual({
+      zone: 'cluster.local.',
+      spelled: 'Cluster.Local.',
+      rel: ['web', 'shop', 'svc'],
+    });
+  });
+  it('needs a label boundary', () => {
+    expect(matchZone('xcluster.local.', zones)).toBeNull();
+    expect(matchZone('example.com.', zones)).toBeNull();
+  });
+});
