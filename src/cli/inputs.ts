@@ -3,11 +3,14 @@ import { defaultClusterConfig, type Cluster } from '../api/cluster.js';
 import { loadManifests, type LoadedManifests } from '../load/manifests.js';
 import { readManifestTexts, readStdinSync } from '../load/read.js';
 import { simulateCluster } from '../offline/simulate.js';
+import type { ObjectStore } from '../store/store.js';
 import { InputError, UsageError } from './errors.js';
 
 export interface LoadedCluster {
   cluster: Cluster;
   manifests: LoadedManifests;
+  /** Every object of the simulated cluster, including workloads and ReplicaSets. */
+  store: ObjectStore;
 }
 
 /** Loads and validates every `-f` input; throws InputError with all problems at once. */
@@ -20,8 +23,8 @@ export function loadInputs(files: string[]): LoadedManifests {
   const read = readManifestTexts(files, readStdinSync);
   const manifests = loadManifests(read.texts);
   const errors = [...read.errors, ...manifests.errors];
-  if (errors.length > 0) throw new InputError(errors);
   for (const w of manifests.warnings) process.stderr.write(`warning: ${w}\n`);
+  if (errors.length > 0) throw new InputError(errors);
   return manifests;
 }
 
@@ -32,9 +35,9 @@ export function loadInputs(files: string[]): LoadedManifests {
  */
 export async function clusterFromFiles(files: string[]): Promise<LoadedCluster> {
   const manifests = loadInputs(files);
-  const { cluster } = await simulateCluster(
+  const { cluster, store } = await simulateCluster(
     manifests.objects.map((o) => o.object),
     defaultClusterConfig,
   );
-  return { cluster, manifests };
+  return { cluster, manifests, store };
 }

@@ -1,0 +1,67 @@
+// podnet get KIND [NAME]: the simulated cluster's objects, as kubectl prints them.
+import type { Command } from 'commander';
+import type { KubeObject, Pod } from '../../api/types.js';
+import { isNamespacedKind } from '../../load/kinds.js';
+import { clusterFromFiles } from '../inputs.js';
+import { UsageError } from '../errors.js';
+import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
+import { formatData, formatTable } from '../output.js';
+import { kindFromResource } from '../print/resource-kinds.js';
+import { columnsFor } from '../print/resource-table.js';
+
+interface GetFlags {
+  filename: string[];
+  namespace?: string;
+  allNamespaces?: boolean;
+  output: string;
+}
+
+const FORMATS = ['table', 'wide', 'json', 'yaml', 'name'];
+
+export function registerGet(program: Command): void {
+  const cmd = program
+    .command('get <resource> [name]')
+    .description('list objects of the simulated cluster (pods with IPs and nodes, services with ClusterIPs, endpointslices, ...)')
+    .option('-n, --namespace <ns>', 'namespace (default "default")')
+    .option('-A, --all-namespaces', 'list across all namespaces');
+  addFileFlag(cmd);
+  addOutputFlag(cmd, FORMATS, 'table');
+  cmd.action(async (resource: string, name: string | undefined, flags: GetFlags) => {
+    const output = checkOutput(flags.output, FORMATS);
+    const kind = kindFromResource(resource);
+    if (!kind) throw new UsageError(`the server doesn't have a resource type "${resource}"`);
+    const { store } = await clusterFromFiles(flags.filename);
+    const namespaced = isNamespacedKind(kind);
+    const ns = namespaced && !flags.allNamespaces ? (flags.namespace ?? 'default') : undefined;
+    let items = store.list(kind, ns);
+    if (name) {
+      items = items.filter((o) => o.metadata?.name === name);
+      if (items.length === 0) {
+        throw new UsageError(`${resource.toLowerCase()} "${name}" not found${ns ? ` in namespace "${ns}"` : ''}`);
+      }
+    }
+    items = [...items].sort((a, b) => key(a).localeCompare(key(b)));
+    if (output === 'json' || output === 'yaml') {
+      const data = name ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+      process.stdout.write(formatData(data, output));
+      return;
+    }
+    if (output === 'name') {
+      process.stdout.write(items.map((o) => `${kind.toLowerCase()}/${o.metadata!.name}\n`).join(''));
+      return;
+    }
+    if (items.length === 0) {
+      process.stderr.write(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
+      return;
+    }
+    const cols = columnsFor(kind, store.list('Pod') as Pod[]);
+    const wide = output === 'wide';
+    const headers = [...(flags.allNamespaces && namespaced ? ['NAMESPACE'] : []), ...cols.headers, ...(wide ? (cols.wide ?? []) : [])];
+    const rows = items.map((o) => [...(flags.allNamespaces && namespaced ? [o.metadata!.namespace!] : []), ...cols.row(o, wide)]);
+    process.stdout.write(formatTable(headers, rows));
+  });
+}
+
+function key(o: KubeObject): string {
+  return `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
