@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/lib/**', 'src/api/**', 'src/policy/**', 'src/analysis/**', 'src/controllers/**', 'src/dns/**', 'src/ingress/**', 'src/store/**'],
+    files: ['src/lib/**', 'src/api/**', 'src/lint/**', 'src/policy/**', 'src/analysis/**', 'src/controllers/**', 'src/dns/**', 'src/ingress/**', 'src/store/**'],
     ignores: ['**/*.test.ts', '**/*.test-util.ts', 'src/dns/server.ts', 'src/ingress/proxy.ts'],
     rules: { 'no-restricted-imports': ['error', pure] },
   },

@@ -99,7 +99,7 @@ function changeFor(
       direction: dir.direction,
       policy: addPort.policy,
       action: 'add-port',
-      description: `add port ${path.port}/${protocol} to ${addPort.rule}`,
+      description: `add port ${path.port}/${protocol} to ${addPort.policy} ${addPort.rule}`,
       object: obj,
     };
   }
@@ -113,7 +113,7 @@ function changeFor(
       direction: dir.direction,
       policy: addPeer.policy,
       action: 'add-peer',
-      description: `add ${text} to ${addPeer.rule}.${peerList}`,
+      description: `add ${text} to ${addPeer.policy} ${addPeer.rule}.${peerList}`,
       object: obj,
     };
   }

@@ -22,7 +22,9 @@ describe('class matrix agrees with the pairwise evaluator', () => {
     const r = computeReachability(cluster, probes);
     const tiers = [networkPolicyTier(buildPolicyModels(cluster.networkPolicies))];
     const ns = namespaceLabelIndex(cluster);
-    const eps = new Map(cluster.pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, podEndpoint(p, ns)!]));
+    const eps = new Map(
+      cluster.pods.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, podEndpoint(p, ns)!]),
+    );
     let mismatches = 0;
     const seen = { allowed: 0, denied: 0 };
     probes.forEach((probe, pi) => {
@@ -30,7 +32,9 @@ describe('class matrix agrees with the pairwise evaluator', () => {
         r.pods.forEach((d, di) => {
           const dst = eps.get(d)!;
           const port = resolveProbePort(probe, dst);
-          const want = port !== undefined && evaluateTraffic(tiers, { src: eps.get(s)!, dst, port, protocol: probe.protocol }).allowed;
+          const want =
+            port !== undefined &&
+            evaluateTraffic(tiers, { src: eps.get(s)!, dst, port, protocol: probe.protocol }).allowed;
           if (isAllowed(r, pi, si, di) !== want) mismatches++;
           seen[want ? 'allowed' : 'denied']++;
         });
@@ -51,7 +55,9 @@ describe('class matrix agrees with the pairwise evaluator', () => {
     const classOf = new Map(grouped.classes.flatMap((members, i) => members.map((m) => [m, i] as const)));
     expect([...classOf.keys()].sort()).toEqual([...flat.pods].sort());
     grouped.probes.forEach((gp, pi) => {
-      for (const s of flat.pods) for (const d of flat.pods) expect(gp.matrix[classOf.get(s)!][classOf.get(d)!]).toBe(flat.probes[pi].matrix[s][d]);
+      for (const s of flat.pods)
+        for (const d of flat.pods)
+          expect(gp.matrix[classOf.get(s)!][classOf.get(d)!]).toBe(flat.probes[pi].matrix[s][d]);
     });
   });
 });

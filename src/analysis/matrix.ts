@@ -41,10 +41,13 @@ class ClassIndex {
 
   /** Classes that may match a pod selector: narrowed by one matchLabels pair when there is one. */
   candidates(selector: { matchLabels?: Record<string, string> }, namespace?: string): number[] {
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    if (first) return this.byLabel.get(`${first[0]}=${first[1]}`) ?? [];
-    if (namespace !== undefined) return this.byNamespace.get(namespace) ?? [];
-    return this.classes.filter((c) => c.representative.pod).map((c) => c.id);
+    let best: number[] | undefined =
+      namespace !== undefined ? (this.byNamespace.get(namespace) ?? []) : undefined;
+    for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+      const list = this.byLabel.get(`${k}=${v}`) ?? [];
+      if (!best || list.length < best.length) best = list;
+    }
+    return best ?? this.classes.filter((c) => c.representative.pod).map((c) => c.id);
   }
 }
 

@@ -2,8 +2,8 @@
 // same declared ports, same host-network flag, and addresses that no ipBlock boundary separates.
 // The matrix is computed per class, not per pair; this is what makes 100k pods tractable.
 import type { Cluster } from '../api/cluster.js';
-import { containerPorts } from '../api/pod.js';
-import { stableJson } from '../controllers/names.js';
+import { portsKey } from '../api/pod.js';
+import { labelsKey } from '../api/selector.js';
 import { cidrSize, type CIDR, type IP } from '../lib/netaddr/index.js';
 import { namespaceLabelIndex, podEndpoint, type PolicyEndpoint } from '../policy/endpoint.js';
 import type { PolicyModel } from '../policy/model.js';
@@ -59,21 +59,12 @@ export function buildPodClasses(
   const byKey = new Map<string, PodClass>();
   const classes: PodClass[] = [];
   const endpoints: PolicyEndpoint[] = [];
-  const portKeys = new Map<object, string>();
   for (const pod of cluster.pods) {
     const ep = podEndpoint(pod, nsLabels);
     if (!ep) continue; // no IP yet: nothing can connect to it
     endpoints.push(ep);
-    // Pods of one template share their spec object only by value, so key on the ports' content.
-    const spec = pod.spec ?? {};
-    let ports = portKeys.get(spec);
-    if (ports === undefined)
-      portKeys.set(
-        spec,
-        (ports = stableJson(containerPorts(pod).map((p) => [p.name, p.protocol, p.containerPort]))),
-      );
     const key = ep.pod
-      ? `${ep.pod.namespace}\0${stableJson(ep.pod.labels)}\0${ports}\0${rangeOf(ep.ip, bounds)}`
+      ? `${ep.pod.namespace}\0${labelsKey(ep.pod.labels)}\0${portsKey(pod)}\0${rangeOf(ep.ip, bounds)}`
       : `host\0${ep.ipText}`;
     let c = byKey.get(key);
     if (!c) {

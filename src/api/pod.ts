@@ -14,6 +14,14 @@ export function podIP(pod: Pod): string | undefined {
   return pod.status?.podIP || undefined;
 }
 
+/** A short string that is equal for two pods exactly when they declare the same ports. */
+export function portsKey(pod: Pod): string {
+  let key = '';
+  for (const c of pod.spec?.containers ?? [])
+    for (const p of c.ports ?? []) key += `${p.name ?? ''}/${p.protocol ?? 'TCP'}/${p.containerPort},`;
+  return key;
+}
+
 /** Every declared container port with its protocol defaulted to TCP. */
 export function containerPorts(pod: Pod): (ContainerPort & { protocol: Protocol; container: string })[] {
   return (pod.spec?.containers ?? []).flatMap((c) =>

@@ -45,6 +45,15 @@ export function mapSelectorMatches(selector: Labels | undefined, labels: Labels 
   return Object.entries(selector).every(([k, v]) => l[k] === v);
 }
 
+/** A short string that is equal for two label sets exactly when they are equal. */
+export function labelsKey(labels: Labels | undefined): string {
+  if (!labels) return '';
+  const keys = Object.keys(labels).sort();
+  let out = '';
+  for (const k of keys) out += `${k}\u0000${labels[k]}\u0001`;
+  return out;
+}
+
 /** kubectl's rendering: `a=b,c in (d,e),!f`, `<none>` for empty. */
 export function formatSelector(selector: LabelSelector | undefined): string {
   if (!selector) return '<none>';

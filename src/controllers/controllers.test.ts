@@ -7,8 +7,16 @@ const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: 
 describe('namespaces', () => {
   it('label every namespace with kubernetes.io/metadata.name and create the system ones', async () => {
     const c = await clusterFromYaml(ns('shop'));
-    expect(c.namespaces.map((n) => n.metadata.name).sort()).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system', 'shop']);
-    expect(c.namespaces.find((n) => n.metadata.name === 'shop')!.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'shop' });
+    expect(c.namespaces.map((n) => n.metadata.name).sort()).toEqual([
+      'default',
+      'kube-node-lease',
+      'kube-public',
+      'kube-system',
+      'shop',
+    ]);
+    expect(c.namespaces.find((n) => n.metadata.name === 'shop')!.metadata.labels).toEqual({
+      'kubernetes.io/metadata.name': 'shop',
+    });
   });
 });
 
@@ -22,7 +30,9 @@ describe('nodes, scheduling and pod addresses', () => {
   });
 
   it('spreads pods, skips .0 and the .1 gateway, and respects given IPs and nodes', async () => {
-    const pods = ['a', 'b', 'c'].map((n) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}}\nspec: {containers: [{name: c}]}\n---\n`).join('');
+    const pods = ['a', 'b', 'c']
+      .map((n) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${n}}\nspec: {containers: [{name: c}]}\n---\n`)
+      .join('');
     const pinned = `apiVersion: v1\nkind: Pod\nmetadata: {name: d}\nspec: {nodeName: node-2, containers: [{name: c}]}\nstatus: {podIP: 10.244.1.77}\n`;
     const c = await clusterFromYaml(pods + pinned);
     expect(c.pods.map((p) => [p.metadata.name, p.spec?.nodeName, p.status?.podIP, p.status?.phase])).toEqual([
@@ -35,7 +45,9 @@ describe('nodes, scheduling and pod addresses', () => {
   });
 
   it('keeps a pod that its status says is not ready out of service', async () => {
-    const c = await clusterFromYaml(`apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c}]}\nstatus: {conditions: [{type: Ready, status: "False"}]}\n`);
+    const c = await clusterFromYaml(
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec: {containers: [{name: c}]}\nstatus: {conditions: [{type: Ready, status: "False"}]}\n`,
+    );
     expect(c.pods[0].status?.conditions).toEqual([{ type: 'Ready', status: 'False' }]);
   });
 });
@@ -75,12 +87,23 @@ spec:
 `);
     const names = c.pods.map((p) => p.metadata.name!);
     expect(names.filter((n) => n.startsWith('web-'))).toHaveLength(2);
-    expect(names.filter((n) => n.startsWith('web-')).every((n) => /^web-[a-z0-9]{10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/.test(n))).toBe(true);
+    expect(
+      names
+        .filter((n) => n.startsWith('web-'))
+        .every((n) => /^web-[a-z0-9]{10}-[bcdfghjklmnpqrstvwxz2456789]{5}$/.test(n)),
+    ).toBe(true);
     expect(names.filter((n) => n.startsWith('db-')).sort()).toEqual(['db-0', 'db-1']);
     const db0 = c.pods.find((p) => p.metadata.name === 'db-0')!;
     expect([db0.spec?.hostname, db0.spec?.subdomain]).toEqual(['db-0', 'db']);
-    expect(c.pods.filter((p) => p.metadata.name!.startsWith('agent-')).map((p) => p.spec?.nodeName).sort()).toEqual(['node-1', 'node-2']);
-    expect(c.pods.find((p) => p.metadata.name!.startsWith('once-'))!.metadata.labels).toMatchObject({ 'job-name': 'once' });
+    expect(
+      c.pods
+        .filter((p) => p.metadata.name!.startsWith('agent-'))
+        .map((p) => p.spec?.nodeName)
+        .sort(),
+    ).toEqual(['node-1', 'node-2']);
+    expect(c.pods.find((p) => p.metadata.name!.startsWith('once-'))!.metadata.labels).toMatchObject({
+      'job-name': 'once',
+    });
   });
 });
 
@@ -108,9 +131,21 @@ metadata: {name: fixed}
 spec: {type: NodePort, clusterIP: 10.96.5.5, ports: [{port: 80, nodePort: 30000}]}
 `);
     const svc = (n: string) => c.services.find((s) => s.metadata.name === n)!;
-    expect(svc('a').spec).toMatchObject({ type: 'ClusterIP', clusterIP: '10.96.1.1', sessionAffinity: 'None', internalTrafficPolicy: 'Cluster', ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }] });
+    expect(svc('a').spec).toMatchObject({
+      type: 'ClusterIP',
+      clusterIP: '10.96.1.1',
+      sessionAffinity: 'None',
+      internalTrafficPolicy: 'Cluster',
+      ports: [{ port: 80, targetPort: 80, protocol: 'TCP' }],
+    });
     expect(svc('kube-dns').spec?.clusterIP).toBe('10.96.0.10');
-    expect(svc('lb').spec).toMatchObject({ clusterIP: '10.96.1.2', externalTrafficPolicy: 'Local', ports: [{ nodePort: 30001 }], healthCheckNodePort: 30002, sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } } });
+    expect(svc('lb').spec).toMatchObject({
+      clusterIP: '10.96.1.2',
+      externalTrafficPolicy: 'Local',
+      ports: [{ nodePort: 30001 }],
+      healthCheckNodePort: 30002,
+      sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } },
+    });
     expect(svc('lb').status?.loadBalancer?.ingress?.[0].ip).toBe('172.18.255.1');
     expect(svc('fixed').spec).toMatchObject({ clusterIP: '10.96.5.5', ports: [{ nodePort: 30000 }] });
   });
@@ -143,29 +178,48 @@ spec: {containers: [{name: c}]}
 `;
   it('resolve a named targetPort per pod, one slice per port mapping, with readiness', async () => {
     const c = await clusterFromYaml(app);
-    const slices = c.endpointSlices.filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web');
-    const summary = slices.map((s) => ({ port: s.ports?.[0].port, eps: s.endpoints?.map((e) => [e.targetRef?.name, e.conditions?.ready, e.nodeName]) }));
+    const slices = c.endpointSlices.filter(
+      (s) => s.metadata.labels?.['kubernetes.io/service-name'] === 'web',
+    );
+    const summary = slices.map((s) => ({
+      port: s.ports?.[0].port,
+      eps: s.endpoints?.map((e) => [e.targetRef?.name, e.conditions?.ready, e.nodeName]),
+    }));
     expect(summary.sort((a, b) => a.port! - b.port!)).toEqual([
       { port: 8080, eps: [['w1', true, 'node-1']] },
       { port: 9090, eps: [['w2', false, 'node-2']] },
     ]);
-    expect(slices[0].metadata.labels).toMatchObject({ 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' });
+    expect(slices[0].metadata.labels).toMatchObject({
+      'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+    });
   });
 
   it('publishNotReadyAddresses marks every endpoint ready', async () => {
-    const c = await clusterFromYaml(app.replace('selector: {app: web}', 'selector: {app: web}\n  publishNotReadyAddresses: true'));
+    const c = await clusterFromYaml(
+      app.replace('selector: {app: web}', 'selector: {app: web}\n  publishNotReadyAddresses: true'),
+    );
     expect(c.endpointSlices.flatMap((s) => s.endpoints ?? []).every((e) => e.conditions?.ready)).toBe(true);
   });
 
   it('split more than 100 endpoints into several slices', async () => {
-    const pods = Array.from({ length: 130 }, (_, i) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, labels: {app: big}}\nspec: {containers: [{name: c}]}\n`).join('---\n');
-    const c = await clusterFromYaml(`apiVersion: v1\nkind: Service\nmetadata: {name: big}\nspec: {selector: {app: big}, ports: [{port: 80}]}\n---\n${pods}`);
+    const pods = Array.from(
+      { length: 130 },
+      (_, i) =>
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, labels: {app: big}}\nspec: {containers: [{name: c}]}\n`,
+    ).join('---\n');
+    const c = await clusterFromYaml(
+      `apiVersion: v1\nkind: Service\nmetadata: {name: big}\nspec: {selector: {app: big}, ports: [{port: 80}]}\n---\n${pods}`,
+    );
     const sizes = c.endpointSlices.map((s) => s.endpoints?.length).sort((a, b) => a! - b!);
     expect(sizes).toEqual([30, 100]);
   });
 
   it('give a Service without ready pods an empty slice, and none to a selector-less one', async () => {
-    const c = await clusterFromYaml(`apiVersion: v1\nkind: Service\nmetadata: {name: empty}\nspec: {selector: {app: none}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: manual}\nspec: {ports: [{port: 80}]}\n`);
-    expect(c.endpointSlices.map((s) => [s.metadata.labels?.['kubernetes.io/service-name'], s.endpoints?.length])).toEqual([['empty', 0]]);
+    const c = await clusterFromYaml(
+      `apiVersion: v1\nkind: Service\nmetadata: {name: empty}\nspec: {selector: {app: none}, ports: [{port: 80}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: manual}\nspec: {ports: [{port: 80}]}\n`,
+    );
+    expect(
+      c.endpointSlices.map((s) => [s.metadata.labels?.['kubernetes.io/service-name'], s.endpoints?.length]),
+    ).toEqual([['empty', 0]]);
   });
 });

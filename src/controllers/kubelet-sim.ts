@@ -46,17 +46,19 @@ export function planPodStatuses(pods: Pod[], nodes: Node[]): Map<Pod, Pod['statu
     if (!podIP && p.spec?.hostNetwork) podIP = hostIP;
     if (!podIP && !TERMINAL.has(st.phase ?? '')) podIP = allocate(node, used, cursor);
     const phase = st.phase ?? (podIP ? 'Running' : 'Pending');
-    const conditions = st.conditions?.some((c) => c.type === 'Ready')
+    const hasReady = st.conditions?.some((c) => c.type === 'Ready') ?? false;
+    if (phase === st.phase && hostIP === st.hostIP && podIP === st.podIP && hasReady && (!podIP || st.podIPs))
+      continue;
+    const conditions = hasReady
       ? st.conditions
       : [...(st.conditions ?? []), readyCondition(phase === 'Running' && !p.metadata.deletionTimestamp)];
-    const next = {
+    out.set(p, {
       ...st,
       phase,
       hostIP,
       conditions,
       ...(podIP ? { podIP, podIPs: st.podIPs ?? [{ ip: podIP }] } : {}),
-    };
-    if (JSON.stringify(next) !== JSON.stringify(st)) out.set(p, next);
+    });
   }
   return out;
 }

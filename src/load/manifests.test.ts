@@ -6,7 +6,9 @@ const load = (text: string, file = 'in.yaml') => loadManifests([{ file, text }])
 
 describe('loadManifests', () => {
   it('reads multi-document YAML and defaults the namespace like kubectl', () => {
-    const m = load('apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n');
+    const m = load(
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c}]}\n',
+    );
     expect(m.errors).toEqual([]);
     expect(m.objects.map((o) => [o.object.kind, o.object.metadata?.namespace, o.line])).toEqual([
       ['Namespace', undefined, 1],
@@ -15,14 +17,26 @@ describe('loadManifests', () => {
   });
 
   it('expands kind: List and reads JSON', () => {
-    const m = load(JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } }] }), 'in.json');
+    const m = load(
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'List',
+        items: [
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } },
+          { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } },
+        ],
+      }),
+      'in.json',
+    );
     expect(m.objects.map((o) => o.object.metadata?.name)).toEqual(['a', 'b']);
   });
 
   it('warns about unknown kinds and ignores them', () => {
     const m = load('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
     expect(m.objects).toEqual([]);
-    expect(m.warnings).toEqual(['in.yaml:1: ignoring Widget (example.com/v1): podnet does not model this kind']);
+    expect(m.warnings).toEqual([
+      'in.yaml:1: ignoring Widget (example.com/v1): podnet does not model this kind',
+    ]);
   });
 
   it('reports every invalid field with file, line, object and field path', () => {
@@ -58,8 +72,12 @@ describe('loadManifests', () => {
   });
 
   it('requires apiVersion and kind', () => {
-    expect(load('metadata: {name: x}\n').errors).toEqual(['in.yaml:1: kind: Required value: every object needs apiVersion and kind']);
-    expect(load('kind: Pod\nmetadata: {name: x}\n').errors).toEqual(['in.yaml:1: Pod: apiVersion: Required value']);
+    expect(load('metadata: {name: x}\n').errors).toEqual([
+      'in.yaml:1: kind: Required value: every object needs apiVersion and kind',
+    ]);
+    expect(load('kind: Pod\nmetadata: {name: x}\n').errors).toEqual([
+      'in.yaml:1: Pod: apiVersion: Required value',
+    ]);
   });
 
   it('lets a later object replace an earlier one and records the duplicate', () => {
@@ -75,7 +93,13 @@ describe('loadManifests', () => {
 
 describe('splitFieldPath', () => {
   it.each([
-    { path: 'spec.ingress[0].from[1].ipBlock.cidr', want: ['spec', 'ingress', 0, 'from', 1, 'ipBlock', 'cidr'] },
-    { path: 'metadata.labels[app.kubernetes.io/name]', want: ['metadata', 'labels', 'app.kubernetes.io/name'] },
+    {
+      path: 'spec.ingress[0].from[1].ipBlock.cidr',
+      want: ['spec', 'ingress', 0, 'from', 1, 'ipBlock', 'cidr'],
+    },
+    {
+      path: 'metadata.labels[app.kubernetes.io/name]',
+      want: ['metadata', 'labels', 'app.kubernetes.io/name'],
+    },
   ])('$path', ({ path, want }) => expect(splitFieldPath(path)).toEqual(want));
 });

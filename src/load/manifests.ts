@@ -1,6 +1,6 @@
 // From manifest texts to the objects of one input: parse, recognise kinds, validate with
 // Kubernetes' rules, and let a later object replace an earlier one with the same identity.
-import { formatFieldError, validateObject } from '../api/validation/index.js';
+import { formatFieldError, validateObject, warningsForObject } from '../api/validation/index.js';
 import type { KubeObject } from '../api/types.js';
 import { lookupKind } from './kinds.js';
 import { parseManifests, type SourcedObject } from './parse.js';
@@ -68,6 +68,9 @@ export function loadManifests(texts: ManifestText[]): LoadedManifests {
         errors.push(`${where(o, fe.path)}: ${describeObject(o.object)}: ${formatFieldError(fe)}`);
       }
       if (fieldErrors.length > 0) continue;
+      for (const fw of warningsForObject(o.object)) {
+        warnings.push(`${where(o, fw.path)}: ${describeObject(o.object)}: ${fw.path}: ${fw.detail}`);
+      }
       const key = objectKey(o.object);
       const earlier = byKey.get(key);
       if (earlier) {

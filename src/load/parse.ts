@@ -1,13 +1,19 @@
 // Parsing manifest text into objects that remember where they came from, so that every
-// error can name file, line and field. Uses the `yaml` package's document tree and line counter.
-import { isMap, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+// error can name file, line and field.
+// Two parsers, by measurement (docs/benchmarks.md): the `yaml` package keeps a document tree
+// with source positions but parses ~100x slower than JSON.parse and ~4.6x slower than js-yaml.
+// So the values come from JSON.parse (JSON) or js-yaml (YAML, core schema), and the `yaml` tree
+// is built only when a line number is asked for (an error or warning), or when the fast parser
+// fails (to report the syntax error with its line).
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { isMap, isSeq, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
 import type { KubeObject } from '../api/types.js';
 
 export interface SourcedObject {
   object: KubeObject;
   file: string;
   /** 1-based line where the object starts. */
-  line: number;
+  readonly line: number;
   /** 1-based line of a field path (`spec.ingress[0].ports[0].port`), or of its nearest existing parent. */
   lineOf(path: string): number;
 }
@@ -28,6 +34,25 @@ export function splitFieldPath(path: string): (string | number)[] {
   return out;
 }
 
+/** The positioned tree of a file: the content node of each non-empty document, in order. */
+interface PositionedFile {
+  lines: LineCounter;
+  roots: (YamlNode | null)[];
+}
+
+function positioned(text: string): PositionedFile {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines });
+  const roots = (Array.isArray(docs) ? docs : [docs])
+    .map((d) => d.contents as YamlNode | null)
+    .filter((n) => n !== null && !isNullScalar(n));
+  return { lines, roots };
+}
+
+function isNullScalar(n: YamlNode): boolean {
+  return !isMap(n) && !isSeq(n) && (n as { value?: unknown }).value === null;
+}
+
 function nodeLine(node: YamlNode | null | undefined, lines: LineCounter): number | undefined {
   const start = node?.range?.[0];
   return start === undefined ? undefined : lines.linePos(start).line;
@@ -39,7 +64,7 @@ function lineOfPath(
   segments: (string | number)[],
   lines: LineCounter,
   fallback: number,
-) {
+): number {
   let node: YamlNode | null = root;
   let line = nodeLine(root, lines) ?? fallback;
   for (const seg of segments) {
@@ -58,58 +83,97 @@ function lineOfPath(
   return line;
 }
 
-function sourced(object: KubeObject, file: string, root: YamlNode | null, lines: LineCounter): SourcedObject {
-  const line = nodeLine(root, lines) ?? 1;
-  return { object, file, line, lineOf: (path) => lineOfPath(root, splitFieldPath(path), lines, line) };
+/** An object whose positions are looked up in the file's tree on first use. */
+function sourced(
+  object: KubeObject,
+  file: string,
+  tree: () => PositionedFile,
+  doc: number,
+  item?: number,
+): SourcedObject {
+  const root = (): { node: YamlNode | null; lines: LineCounter } => {
+    const t = tree();
+    let node = t.roots[doc] ?? null;
+    if (item !== undefined) {
+      const items = isMap(node) ? node.get('items', true) : undefined;
+      node = isSeq(items) ? ((items.items[item] as YamlNode) ?? null) : null;
+    }
+    return { node, lines: t.lines };
+  };
+  return {
+    object,
+    file,
+    get line() {
+      const { node, lines } = root();
+      return nodeLine(node, lines) ?? 1;
+    },
+    lineOf(path) {
+      const { node, lines } = root();
+      return lineOfPath(node, splitFieldPath(path), lines, nodeLine(node, lines) ?? 1);
+    },
+  };
 }
 
-function objectsOfDocument(
-  doc: Document,
-  file: string,
-  lines: LineCounter,
-  errors: string[],
-): SourcedObject[] {
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
-  const where = `${file}:${nodeLine(doc.contents, lines) ?? 1}`;
-  if (value === null || value === undefined) return [];
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    errors.push(`${where}: expected a Kubernetes object (a mapping with apiVersion and kind)`);
-    return [];
+const isObject = (v: unknown): v is KubeObject => !!v && typeof v === 'object' && !Array.isArray(v);
+
+function fastValues(text: string): unknown[] {
+  const t = text.trimStart();
+  if (t.startsWith('{') || t.startsWith('[')) {
+    try {
+      return [JSON.parse(text)];
+    } catch {
+      // Not JSON after all (YAML flow style): js-yaml reads it.
+    }
   }
-  const obj = value as KubeObject;
-  if (
-    obj.kind === 'List' ||
-    (typeof obj.kind === 'string' && obj.kind.endsWith('List') && Array.isArray(obj.items))
-  ) {
-    const items = Array.isArray(obj.items) ? obj.items : [];
-    const seq = isMap(doc.contents) ? doc.contents.get('items', true) : undefined;
-    return items.flatMap((item, i) => {
-      const node = isSeq(seq) ? (seq.items[i] as YamlNode) : null;
-      if (!item || typeof item !== 'object' || Array.isArray(item)) {
-        errors.push(`${file}:${nodeLine(node, lines) ?? 1}: items[${i}]: expected a Kubernetes object`);
-        return [];
-      }
-      return [sourced(item as KubeObject, file, node, lines)];
-    });
-  }
-  return [sourced(obj, file, doc.contents, lines)];
+  return loadAll(text, null, { schema: CORE_SCHEMA });
+}
+
+/** The `yaml` package's errors for a file that the fast parser rejected, with lines. */
+function syntaxErrors(text: string, file: string, fallback: string): string[] {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const errors = (Array.isArray(docs) ? docs : [docs]).flatMap((d) =>
+    d.errors.map(
+      (e) =>
+        `${file}:${e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line}: YAML syntax error: ${e.message.split('\n')[0]}`,
+    ),
+  );
+  return errors.length ? errors : [`${file}: YAML syntax error: ${fallback}`];
 }
 
 /** Parses one file's text (YAML, multi-document, or JSON). Syntax errors carry file:line. */
 export function parseManifests(text: string, file: string): ParseResult {
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  let values: unknown[];
+  try {
+    values = fastValues(text);
+  } catch (e) {
+    return { objects: [], errors: syntaxErrors(text, file, (e as Error).message.split('\n')[0]) };
+  }
+  let cache: PositionedFile | undefined;
+  const tree = () => (cache ??= positioned(text));
   const errors: string[] = [];
   const objects: SourcedObject[] = [];
-  for (const doc of Array.isArray(docs) ? docs : [docs]) {
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const line = e.linePos?.[0]?.line ?? lines.linePos(e.pos[0]).line;
-        errors.push(`${file}:${line}: YAML syntax error: ${e.message.split('\n')[0]}`);
+  values
+    .filter((v) => v !== null && v !== undefined)
+    .forEach((value, doc) => {
+      const where = () => sourced({}, file, tree, doc).line;
+      if (!isObject(value)) {
+        errors.push(`${file}:${where()}: expected a Kubernetes object (a mapping with apiVersion and kind)`);
+        return;
       }
-      continue;
-    }
-    objects.push(...objectsOfDocument(doc, file, lines, errors));
-  }
+      const isList =
+        typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+      if (!isList) {
+        objects.push(sourced(value, file, tree, doc));
+        return;
+      }
+      (value.items as unknown[]).forEach((item, i) => {
+        if (isObject(item)) objects.push(sourced(item, file, tree, doc, i));
+        else
+          errors.push(
+            `${file}:${sourced({}, file, tree, doc, i).line}: items[${i}]: expected a Kubernetes object`,
+          );
+      });
+    });
   return { objects, errors };
 }

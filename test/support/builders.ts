@@ -7,10 +7,19 @@ import { simulateCluster } from '../../src/offline/simulate.js';
 import { loadManifests } from '../../src/load/manifests.js';
 
 export function namespace(name: string, labels: Record<string, string> = {}): Namespace {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } },
+  };
 }
 
-export function pod(ref: string, ip: string, labels: Record<string, string> = {}, ports: ContainerPort[] = [{ containerPort: 80, name: 'http' }]): Pod {
+export function pod(
+  ref: string,
+  ip: string,
+  labels: Record<string, string> = {},
+  ports: ContainerPort[] = [{ containerPort: 80, name: 'http' }],
+): Pod {
   const [ns, name] = ref.split('/');
   return {
     apiVersion: 'v1',
@@ -23,7 +32,12 @@ export function pod(ref: string, ip: string, labels: Record<string, string> = {}
 
 export function policy(ref: string, spec: NetworkPolicySpec): NetworkPolicy {
   const [ns, name] = ref.split('/');
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec };
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name, namespace: ns },
+    spec,
+  };
 }
 
 /** A cluster from objects, after the offline controllers ran. */
@@ -35,5 +49,10 @@ export async function clusterOf(objects: object[]): Promise<Cluster> {
 export async function clusterFromYaml(text: string): Promise<Cluster> {
   const m = loadManifests([{ file: 'test.yaml', text }]);
   if (m.errors.length) throw new Error(m.errors.join('\n'));
-  return (await simulateCluster(m.objects.map((o) => o.object), defaultClusterConfig)).cluster;
+  return (
+    await simulateCluster(
+      m.objects.map((o) => o.object),
+      defaultClusterConfig,
+    )
+  ).cluster;
 }

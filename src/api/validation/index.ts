@@ -2,3 +2,4 @@
 export type { FieldError, FieldErrorType } from './field.js';
 export { formatFieldError } from './field.js';
 export { validateObject } from './validate-object.js';
+export { warningsForObject } from './warnings.js';

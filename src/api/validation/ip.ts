@@ -10,8 +10,11 @@
 // externalIPs, Pod IPs are in IsValidIP) with IsValidIPForLegacyField/IsValidCIDRForLegacyField,
 // whose `strictValidation` argument is the StrictIPCIDRValidation feature gate (alpha since
 // 1.33, off by default; without it the API only warns: `CIDR value "10.0.0.1/24" is ambiguous`).
-// podnet always validates as if the gate were on, so `10.0.0.1/24` is rejected with upstream's
-// strict message `must not have bits set beyond the prefix length`.
+// podnet does what a default API server does with host bits: it accepts `10.0.0.1/24` (meaning
+// 10.0.0.0/24, as every data plane reads it) and warns (cidrWarnings). The upstream e2e tests
+// rely on that: older network_policy.go builds `<pod IP>/4`. Leading zeros and IPv4-mapped IPv6
+// stay errors: their meaning differs between parsers (octal or decimal), so podnet refuses to guess.
+// See docs/design-notes.md.
 
 import { type FieldError, type Path, invalid } from './field.js';
 
@@ -200,6 +203,7 @@ export function cidrContains(outer: ParsedCIDR, ip: ParsedIP): boolean {
   return net.every((x, i) => x === probe[i]);
 }
 
+const HOST_BITS = 'must not have bits set beyond the prefix length';
 const invalidCIDRMessage = 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)';
 
 function strictCIDRErrors(p: Path, value: string, c: ParsedCIDR): FieldError[] {
@@ -208,16 +212,30 @@ function strictCIDRErrors(p: Path, value: string, c: ParsedCIDR): FieldError[] {
   }
   if (c.ip.v6Syntax && c.ip.is4) return [invalid(p, value, 'must not have an IPv4-mapped IPv6 address')];
   if (!maskedBytes(c).every((x, i) => x === c.ip.bytes[i])) {
-    return [invalid(p, value, 'must not have bits set beyond the prefix length')];
+    return [invalid(p, value, HOST_BITS)];
   }
   return [];
 }
 
-/** IsValidCIDRForLegacyField with strict validation on (see the header). */
+/** IsValidCIDRForLegacyField as a default API server runs it, plus the ambiguity rules above. */
 export function validateCIDRForLegacyField(p: Path, value: string): FieldError[] {
   const c = parseCIDRSloppy(value);
   if (!c) return [invalid(p, value, invalidCIDRMessage)];
-  return strictCIDRErrors(p, value, c);
+  return strictCIDRErrors(p, value, c).filter((e) => e.detail !== HOST_BITS);
+}
+
+/** GetWarningsForCIDR: a CIDR with host bits set is ambiguous (address or network?). */
+export function cidrWarnings(p: Path, value: string): FieldError[] {
+  const c = parseCIDRSloppy(value);
+  if (!c || maskedBytes(c).every((x, i) => x === c.ip.bytes[i])) return [];
+  const single = `${value.slice(0, value.indexOf('/'))}/${c.ip.is4 ? 32 : 128}`;
+  return [
+    invalid(
+      p,
+      value,
+      `CIDR value is ambiguous in this context (should be "${formatCIDR(c)}" or "${single}"?); podnet reads it as ${formatCIDR(c)}`,
+    ),
+  ];
 }
 
 /** IsValidCIDR: strict, and the value must be in canonical form. */

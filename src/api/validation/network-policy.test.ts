@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NetworkPolicy, NetworkPolicySpec } from '../types.js';
-import { formatFieldError, validateObject } from './index.js';
+import { formatFieldError, validateObject, warningsForObject } from './index.js';
 
 /** A valid policy, changed by `tweak`. */
 function policy(tweak: (spec: NetworkPolicySpec) => void = () => {}): NetworkPolicy {
@@ -79,11 +79,10 @@ describe('NetworkPolicy', () => {
       want: ['spec.ingress[0].from[0].ipBlock.cidr: Required value'],
     },
     {
-      name: 'ipBlock host bits set',
+      // Accepted as a default API server does (with a warning, tested below).
+      name: 'ipBlock host bits set is accepted',
       obj: policy(setIngress({ from: [{ ipBlock: { cidr: '10.0.0.1/24' } }] })),
-      want: [
-        'spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.1/24": must not have bits set beyond the prefix length',
-      ],
+      want: [],
     },
     {
       name: 'except inside cidr ok',
@@ -157,4 +156,15 @@ describe('NetworkPolicy', () => {
     },
   ];
   it.each(cases)('$name', ({ obj, want }) => expect(messages(obj)).toEqual(want));
+});
+
+describe('warnings', () => {
+  it('warns that a CIDR with host bits is ambiguous, as GetWarningsForCIDR does', () => {
+    const np = policy(
+      setIngress({ from: [{ ipBlock: { cidr: '10.0.0.1/24', except: ['10.0.0.128/25'] } }] }),
+    );
+    expect(warningsForObject(np).map(formatFieldError)).toEqual([
+      'spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.1/24": CIDR value is ambiguous in this context (should be "10.0.0.0/24" or "10.0.0.1/32"?); podnet reads it as 10.0.0.0/24',
+    ]);
+  });
 });

@@ -4,7 +4,13 @@
 
 import type { NetworkPolicy } from '../types.js';
 import { type FieldError, Path, forbidden, invalid, notSupported, required } from './field.js';
-import { cidrContains, maskedBytes, parseCIDRSloppy, validateCIDRForLegacyField } from './ip.js';
+import {
+  cidrContains,
+  cidrWarnings,
+  maskedBytes,
+  parseCIDRSloppy,
+  validateCIDRForLegacyField,
+} from './ip.js';
 import { validateObjectMeta } from './metadata.js';
 import { isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { type Obj, has, list, obj, objList, str } from './read.js';
@@ -95,8 +101,8 @@ function validatePeer(peer: Obj, p: Path): FieldError[] {
 }
 
 /**
- * ValidateIPBlock: `cidr` and each `except` are CIDRs validated strictly (host bits set is an
- * error, see ip.ts), and each `except` must be a strict subset of `cidr`.
+ * ValidateIPBlock: `cidr` and each `except` are valid CIDRs (host bits set is a warning, see
+ * ip.ts), and each `except` must be a strict subset of `cidr`.
  */
 function validateIPBlock(block: Obj, p: Path): FieldError[] {
   const cidr = str(block.cidr);
@@ -116,4 +122,22 @@ function validateIPBlock(block: Obj, p: Path): FieldError[] {
     }
   });
   return errs;
+}
+
+/** Warnings a default API server returns for a NetworkPolicy: ambiguous ipBlock CIDRs. */
+export function networkPolicyWarnings(np: NetworkPolicy): FieldError[] {
+  const out: FieldError[] = [];
+  for (const dir of ['ingress', 'egress'] as const) {
+    const peerField = dir === 'ingress' ? 'from' : 'to';
+    list(obj(np.spec)?.[dir]).forEach((rule, i) => {
+      list(obj(rule)?.[peerField]).forEach((peer, j) => {
+        const block = obj(obj(peer)?.ipBlock);
+        if (!block) return;
+        const p = Path.of('spec').child(dir).index(i).child(peerField).index(j).child('ipBlock');
+        out.push(...cidrWarnings(p.child('cidr'), str(block.cidr)));
+        list(block.except).forEach((e, k) => out.push(...cidrWarnings(p.child('except').index(k), str(e))));
+      });
+    });
+  }
+  return out;
 }

@@ -21,7 +21,9 @@ const FORMATS = ['table', 'wide', 'json', 'yaml', 'name'];
 export function registerGet(program: Command): void {
   const cmd = program
     .command('get <resource> [name]')
-    .description('list objects of the simulated cluster (pods with IPs and nodes, services with ClusterIPs, endpointslices, ...)')
+    .description(
+      'list objects of the simulated cluster (pods with IPs and nodes, services with ClusterIPs, endpointslices, ...)',
+    )
     .option('-n, --namespace <ns>', 'namespace (default "default")')
     .option('-A, --all-namespaces', 'list across all namespaces');
   addFileFlag(cmd);
@@ -37,12 +39,16 @@ export function registerGet(program: Command): void {
     if (name) {
       items = items.filter((o) => o.metadata?.name === name);
       if (items.length === 0) {
-        throw new UsageError(`${resource.toLowerCase()} "${name}" not found${ns ? ` in namespace "${ns}"` : ''}`);
+        throw new UsageError(
+          `${resource.toLowerCase()} "${name}" not found${ns ? ` in namespace "${ns}"` : ''}`,
+        );
       }
     }
     items = [...items].sort((a, b) => key(a).localeCompare(key(b)));
     if (output === 'json' || output === 'yaml') {
-      const data = name ? items[0] : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
+      const data = name
+        ? items[0]
+        : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
       process.stdout.write(formatData(data, output));
       return;
     }
@@ -56,8 +62,15 @@ export function registerGet(program: Command): void {
     }
     const cols = columnsFor(kind, store.list('Pod') as Pod[]);
     const wide = output === 'wide';
-    const headers = [...(flags.allNamespaces && namespaced ? ['NAMESPACE'] : []), ...cols.headers, ...(wide ? (cols.wide ?? []) : [])];
-    const rows = items.map((o) => [...(flags.allNamespaces && namespaced ? [o.metadata!.namespace!] : []), ...cols.row(o, wide)]);
+    const headers = [
+      ...(flags.allNamespaces && namespaced ? ['NAMESPACE'] : []),
+      ...cols.headers,
+      ...(wide ? (cols.wide ?? []) : []),
+    ];
+    const rows = items.map((o) => [
+      ...(flags.allNamespaces && namespaced ? [o.metadata!.namespace!] : []),
+      ...cols.row(o, wide),
+    ]);
     process.stdout.write(formatTable(headers, rows));
   });
 }

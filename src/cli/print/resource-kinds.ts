@@ -23,5 +23,7 @@ export const KIND_ALIASES: Record<string, string[]> = {
 
 export function kindFromResource(resource: string): string | undefined {
   const r = resource.toLowerCase();
-  return Object.entries(KIND_ALIASES).find(([kind, aliases]) => aliases.includes(r) || kind.toLowerCase() === r)?.[0];
+  return Object.entries(KIND_ALIASES).find(
+    ([kind, aliases]) => aliases.includes(r) || kind.toLowerCase() === r,
+  )?.[0];
 }

@@ -3,7 +3,16 @@
 // IP and NODE by default because that is what users come to see.
 import { formatSelector } from '../../api/selector.js';
 import { isPodReady } from '../../api/pod.js';
-import type { EndpointSlice, Ingress, KubeObject, NetworkPolicy, Node, Pod, Service, Workload } from '../../api/types.js';
+import type {
+  EndpointSlice,
+  Ingress,
+  KubeObject,
+  NetworkPolicy,
+  Node,
+  Pod,
+  Service,
+  Workload,
+} from '../../api/types.js';
 import { nodeInternalIP } from '../../controllers/kubelet-sim.js';
 import { lbAddress } from '../../controllers/loadbalancer.js';
 
@@ -24,7 +33,10 @@ function servicePorts(svc: Service): string {
 function externalIP(svc: Service): string {
   const type = svc.spec?.type ?? 'ClusterIP';
   if (type === 'ExternalName') return svc.spec?.externalName ?? '<none>';
-  const ips = [...(type === 'LoadBalancer' ? [lbAddress(svc) ?? '<pending>'] : []), ...(svc.spec?.externalIPs ?? [])];
+  const ips = [
+    ...(type === 'LoadBalancer' ? [lbAddress(svc) ?? '<pending>'] : []),
+    ...(svc.spec?.externalIPs ?? []),
+  ];
   return ips.length ? ips.join(',') : '<none>';
 }
 
@@ -37,7 +49,12 @@ function sliceEndpoints(s: EndpointSlice): string {
 function workloadColumns(kind: string): Columns {
   return {
     headers: kind === 'Job' ? ['NAME', 'COMPLETIONS'] : ['NAME', 'DESIRED'],
-    row: (o) => [o.metadata!.name!, String((o as Workload).spec?.replicas ?? (kind === 'Job' ? (o as Workload).spec?.completions ?? 1 : 1))],
+    row: (o) => [
+      o.metadata!.name!,
+      String(
+        (o as Workload).spec?.replicas ?? (kind === 'Job' ? ((o as Workload).spec?.completions ?? 1) : 1),
+      ),
+    ],
   };
 }
 
@@ -50,8 +67,20 @@ export function columnsFor(kind: string, pods: Pod[]): Columns {
         row: (o, wide) => {
           const p = o as Pod;
           const total = p.spec?.containers?.length ?? 0;
-          const cells = [p.metadata.name!, `${isPodReady(p) ? total : 0}/${total}`, p.status?.phase ?? 'Pending', '0', none(p.status?.podIP), none(p.spec?.nodeName)];
-          if (wide) cells.push(Object.entries(p.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>');
+          const cells = [
+            p.metadata.name!,
+            `${isPodReady(p) ? total : 0}/${total}`,
+            p.status?.phase ?? 'Pending',
+            '0',
+            none(p.status?.podIP),
+            none(p.spec?.nodeName),
+          ];
+          if (wide)
+            cells.push(
+              Object.entries(p.metadata.labels ?? {})
+                .map(([k, v]) => `${k}=${v}`)
+                .join(',') || '<none>',
+            );
           return cells;
         },
       };
@@ -61,8 +90,19 @@ export function columnsFor(kind: string, pods: Pod[]): Columns {
         wide: ['SELECTOR'],
         row: (o, wide) => {
           const s = o as Service;
-          const cells = [s.metadata.name!, s.spec?.type ?? 'ClusterIP', none(s.spec?.clusterIP), externalIP(s), servicePorts(s)];
-          if (wide) cells.push(Object.entries(s.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>');
+          const cells = [
+            s.metadata.name!,
+            s.spec?.type ?? 'ClusterIP',
+            none(s.spec?.clusterIP),
+            externalIP(s),
+            servicePorts(s),
+          ];
+          if (wide)
+            cells.push(
+              Object.entries(s.spec?.selector ?? {})
+                .map(([k, v]) => `${k}=${v}`)
+                .join(',') || '<none>',
+            );
           return cells;
         },
       };
@@ -81,7 +121,13 @@ export function columnsFor(kind: string, pods: Pod[]): Columns {
         row: (o) => {
           const n = o as Node;
           const count = pods.filter((p) => p.spec?.nodeName === n.metadata.name).length;
-          return [n.metadata.name!, n.spec?.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready', none(nodeInternalIP(n)), none(n.spec?.podCIDR), String(count)];
+          return [
+            n.metadata.name!,
+            n.spec?.unschedulable ? 'Ready,SchedulingDisabled' : 'Ready',
+            none(nodeInternalIP(n)),
+            none(n.spec?.podCIDR),
+            String(count),
+          ];
         },
       };
     case 'Namespace':
@@ -91,7 +137,8 @@ export function columnsFor(kind: string, pods: Pod[]): Columns {
         headers: ['NAME', 'POD-SELECTOR', 'POLICY-TYPES'],
         row: (o) => {
           const np = o as NetworkPolicy;
-          const types = np.spec?.policyTypes?.join(',') ?? (np.spec?.egress?.length ? 'Ingress,Egress' : 'Ingress');
+          const types =
+            np.spec?.policyTypes?.join(',') ?? (np.spec?.egress?.length ? 'Ingress,Egress' : 'Ingress');
           return [np.metadata.name!, formatSelector(np.spec?.podSelector).replace('<all>', '<none>'), types];
         },
       };
@@ -101,7 +148,12 @@ export function columnsFor(kind: string, pods: Pod[]): Columns {
         row: (o) => {
           const i = o as Ingress;
           const hosts = [...new Set((i.spec?.rules ?? []).map((r) => r.host ?? '*'))].join(',') || '*';
-          return [i.metadata.name!, i.spec?.ingressClassName ?? '<none>', hosts, i.spec?.tls?.length ? '80, 443' : '80'];
+          return [
+            i.metadata.name!,
+            i.spec?.ingressClassName ?? '<none>',
+            hosts,
+            i.spec?.tls?.length ? '80, 443' : '80',
+          ];
         },
       };
     case 'Deployment':

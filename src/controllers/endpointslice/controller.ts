@@ -3,11 +3,11 @@
 import type { EndpointSlice, Node, Pod, Service } from '../../api/types.js';
 import type { ObjectClient } from '../../store/client.js';
 import type { Controller } from '../controller.js';
-import { stableJson } from '../names.js';
 import { CONTROLLER_NAME, desiredSlices, MANAGED_BY_LABEL } from './reconcile.js';
 
+// Both sides are built by reconcile.ts with the same key order, so JSON text compares them.
 const content = (s: EndpointSlice) =>
-  stableJson({ l: s.metadata.labels, e: s.endpoints, p: s.ports, a: s.addressType });
+  JSON.stringify([s.metadata.labels, s.endpoints, s.ports, s.addressType]);
 
 export const endpointSliceController: Controller = {
   name: 'endpointslice',

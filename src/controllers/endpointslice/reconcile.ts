@@ -6,7 +6,7 @@
 import { mapSelectorMatches } from '../../api/selector.js';
 import { findPort, isPodReady, isTerminating } from '../../api/pod.js';
 import type { Endpoint, EndpointPort, EndpointSlice, Node, Pod, Service } from '../../api/types.js';
-import { stableJson, suffix } from '../names.js';
+import { suffix } from '../names.js';
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 export const MANAGED_BY_LABEL = 'endpointslice.kubernetes.io/managed-by';
@@ -74,7 +74,7 @@ export function desiredSlices(svc: Service, pods: Pod[], nodes: Map<string, Node
     )
       continue;
     const ports = endpointPortsForPod(svc, pod);
-    const key = stableJson(ports);
+    const key = ports.map((p) => `${p.name}/${p.protocol}/${p.port}`).join(',');
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { ports, endpoints: [] }));
     g.endpoints.push(endpointForPod(svc, pod, nodes));
