@@ -6,7 +6,12 @@ cd "$(dirname "$0")/.."
 podnet() { bin/podnet "$@"; }
 GOOD=(-f examples/production)
 BAD=(-f examples/production -f examples/broken)
-step() { printf '\n\033[1m$ podnet %s\033[0m\n' "$*"; [ -n "${NO_COLOR:-}" ] || true; podnet "$@"; }
+# Show each command before its output (bold on a terminal unless NO_COLOR is set). Commands that
+# report a denial or finding exit 1; the tour goes on.
+step() {
+  if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then printf '\n\033[1m$ podnet %s\033[0m\n' "$*"; else printf '\n$ podnet %s\n' "$*"; fi
+  podnet "$@"
+}
 
 FRONTEND=$(podnet get pods -n production "${GOOD[@]}" -o name | grep frontend | head -1 | cut -d/ -f2)
 

@@ -8,7 +8,7 @@ import type { Protocol } from '../api/types.js';
 import { BitSet } from '../lib/collections/bitset.js';
 import { stableJson } from '../controllers/names.js';
 import type { PolicyEndpoint, Traffic } from '../policy/endpoint.js';
-import { peerMatches, portMatches } from '../policy/evaluate.js';
+import { peerSelects, portMatches } from '../policy/evaluate.js';
 import type { PeerModel, PolicyModel, RuleModel } from '../policy/model.js';
 import type { PodClass } from './pod-classes.js';
 
@@ -79,7 +79,7 @@ export function computeClassMatrix(classes: PodClass[], policies: PolicyModel[],
     set = new BitSet(n);
     const sameNs = peer.pods?.namespaceSelector === null ? peer.pods.namespace : undefined;
     const ids = peer.ipBlock ? classes.map((c) => c.id) : index.candidates(peer.pods!.podSelector, sameNs);
-    for (const id of ids) if (peerMatches(peer, classes[id].representative).ok) set.add(id);
+    for (const id of ids) if (peerSelects(peer, classes[id].representative)) set.add(id);
     peerCache.set(key, set);
     return set;
   };

@@ -36,5 +36,9 @@ export function containerPorts(pod: Pod): (ContainerPort & { protocol: Protocol;
 export function findPort(pod: Pod, target: IntOrString, protocol: Protocol): number | undefined {
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
-  return containerPorts(pod).find((p) => p.name === target && p.protocol === protocol)?.containerPort;
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? [])
+      if (p.name === target && (p.protocol ?? 'TCP') === protocol) return p.containerPort;
+  }
+  return undefined;
 }

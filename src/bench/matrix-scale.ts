@@ -5,7 +5,7 @@
 // against its measured per-pair cost times n^2 (marked "extrapolated").
 // Usage: npm run bench [-- 1000 5000 20000 100000]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -34,20 +34,26 @@ interface Row {
   classes: number;
 }
 
+/** Runs the command as `podnet ... > out.json` would: stdout to a file, not into this process. */
 function runMatrix(file: string): { seconds: number; rssMiB: number; classes: number } {
+  const out = `${file}.out`;
+  const fd = openSync(out, 'w');
   const start = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
     ['--max-semi-space-size=64', runner, 'matrix', '-f', file, '--port', '80', '--grouped', '-o', 'json'],
     {
       encoding: 'utf8',
-      maxBuffer: 1 << 30,
+      stdio: ['ignore', fd, 'pipe'],
     },
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  closeSync(fd);
   if (r.status !== 0) throw new Error(`matrix failed (${r.status}): ${r.stderr.slice(0, 500)}`);
   const usage = JSON.parse(r.stderr.trim().split('\n').pop()!);
-  return { seconds, rssMiB: usage.maxRSSKiB / 1024, classes: JSON.parse(r.stdout).classes.length };
+  const classes = JSON.parse(readFileSync(out, 'utf8')).classes.length;
+  rmSync(out);
+  return { seconds, rssMiB: usage.maxRSSKiB / 1024, classes };
 }
 
 /** Seconds per pod pair of the pairwise evaluator on this cluster (all pairs, port 80/TCP). */
@@ -95,6 +101,7 @@ try {
     }
     if (pods <= BASELINE_MAX) perPair.set(pods, await pairwiseSecondsPerPair(pods));
   }
+  if (perPair.size === 0) perPair.set(BASELINE_MAX, await pairwiseSecondsPerPair(BASELINE_MAX));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -19,7 +19,7 @@ export function clusterControllers(config: ClusterConfig): Controller[] {
     loadBalancerController(config),
     workloadsController,
     schedulerController,
-    endpointSliceController,
+    endpointSliceController(),
   ];
 }
 

@@ -4,7 +4,7 @@
 // and mark the pod Running and Ready unless its status already says otherwise.
 // On a live cluster (`podnet up`) the node agent does this for real; this controller is the
 // offline stand-in and is not used there.
-import { cidrAddress, cidrSize, formatIP, formatIPv4, parseCIDR } from '../lib/netaddr/index.js';
+import { cidrAddress, formatIP, formatIPv4, parseCIDR } from '../lib/netaddr/index.js';
 import type { ClusterConfig } from '../api/cluster.js';
 import type { Node, Pod, PodCondition } from '../api/types.js';
 import type { ObjectClient } from '../store/client.js';
@@ -35,7 +35,7 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
 export function planPodStatuses(pods: Pod[], nodes: Node[]): Map<Pod, Pod['status']> {
   const byName = new Map(nodes.map((n) => [n.metadata.name!, n]));
   const used = new Set(pods.map((p) => p.status?.podIP).filter(Boolean));
-  const cursor = new Map<string, bigint>();
+  const cursor = new Map<string, number>();
   const out = new Map<Pod, Pod['status']>();
   for (const p of pods) {
     const node = p.spec?.nodeName ? byName.get(p.spec.nodeName) : undefined;
@@ -70,17 +70,19 @@ function readyCondition(ready: boolean): PodCondition {
 function allocate(
   node: Node,
   used: Set<string | undefined>,
-  cursor: Map<string, bigint>,
+  cursor: Map<string, number>,
 ): string | undefined {
   const cidr = node.spec?.podCIDR ? parseCIDR(node.spec.podCIDR) : null;
   if (!cidr || cidr.family !== 4) return undefined;
-  const size = cidrSize(cidr);
+  // IPv4 fits in a double: plain numbers here, not bigints (this runs once per pod).
+  const network = Number(cidr.network);
+  const size = 2 ** (32 - cidr.prefix);
   // .0 is the network, .1 the node's gateway on the pod bridge, the last is broadcast.
-  for (let i = cursor.get(node.metadata.name!) ?? 2n; i < size - 1n; i++) {
-    const ip = formatIPv4(Number(cidrAddress(cidr, i).value));
+  for (let i = cursor.get(node.metadata.name!) ?? 2; i < size - 1; i++) {
+    const ip = formatIPv4(network + i);
     if (used.has(ip)) continue;
     used.add(ip);
-    cursor.set(node.metadata.name!, i + 1n);
+    cursor.set(node.metadata.name!, i + 1);
     return ip;
   }
   return undefined; // the node's range is exhausted: the pod stays Pending without an IP
@@ -89,6 +91,7 @@ function allocate(
 export function kubeletSimController(config: ClusterConfig): Controller {
   return {
     name: 'kubelet-sim',
+    reads: ['Node', 'Pod'],
     async sync(client: ObjectClient) {
       let writes = 0;
       const nodes = await client.list<Node>('Node');

@@ -37,6 +37,7 @@ export function planLoadBalancers(services: Service[], config: ClusterConfig): M
 export function loadBalancerController(config: ClusterConfig): Controller {
   return {
     name: 'loadbalancer',
+    reads: ['Service'],
     async sync(client: ObjectClient) {
       const plan = planLoadBalancers(await client.list<Service>('Service'), config);
       for (const [svc, ip] of plan) {

@@ -19,6 +19,7 @@ export function namespaceWithNameLabel(ns: Namespace): Namespace | null {
 
 export const namespaceController: Controller = {
   name: 'namespace',
+  reads: ['Namespace'],
   async sync(client: ObjectClient) {
     let writes = 0;
     const existing = new Set((await client.list<Namespace>('Namespace')).map((n) => n.metadata.name));

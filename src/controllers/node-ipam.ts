@@ -32,6 +32,7 @@ export function planNodeCIDRs(nodes: Node[], config: ClusterConfig): Map<string,
 export function nodeIpamController(config: ClusterConfig): Controller {
   return {
     name: 'node-ipam',
+    reads: ['Node'],
     async sync(client: ObjectClient) {
       const nodes = await client.list<Node>('Node');
       const plan = planNodeCIDRs(nodes, config);

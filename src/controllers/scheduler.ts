@@ -92,6 +92,7 @@ export function planSchedule(pods: Pod[], nodes: Node[]): Map<Pod, string> {
 
 export const schedulerController: Controller = {
   name: 'scheduler',
+  reads: ['Pod', 'Node'],
   async sync(client: ObjectClient) {
     const plan = planSchedule(await client.list<Pod>('Pod'), await client.list<Node>('Node'));
     for (const [pod, nodeName] of plan) await client.update<Pod>({ ...pod, spec: { ...pod.spec, nodeName } });

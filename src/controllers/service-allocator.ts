@@ -11,7 +11,6 @@ import { defaultServiceSpec, isHeadless } from '../api/service-defaults.js';
 import type { Service, ServiceSpec } from '../api/types.js';
 import type { ObjectClient } from '../store/client.js';
 import type { Controller } from './controller.js';
-import { stableJson } from './names.js';
 
 const WELL_KNOWN: Record<string, bigint> = { 'default/kubernetes': 1n, 'kube-system/kube-dns': 10n };
 
@@ -85,13 +84,15 @@ export function allocateService(svc: Service, alloc: Allocator): ServiceSpec {
 export function serviceAllocatorController(config: ClusterConfig): Controller {
   return {
     name: 'service-allocator',
+    reads: ['Service'],
     async sync(client: ObjectClient) {
       const services = await client.list<Service>('Service');
       const alloc = makeAllocator(services, config);
       let writes = 0;
       for (const svc of services) {
         const spec = allocateService(svc, alloc);
-        if (stableJson(spec) === stableJson(svc.spec ?? {})) continue;
+        // allocateService keeps the key order of a spec it already processed, so equal text means no change.
+        if (JSON.stringify(spec) === JSON.stringify(svc.spec ?? {})) continue;
         await client.update<Service>({ ...svc, spec });
         writes++;
       }

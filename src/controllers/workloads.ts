@@ -143,6 +143,7 @@ async function reconcileOwned(
 
 export const workloadsController: Controller = {
   name: 'workloads',
+  reads: ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Pod', 'Node'],
   async sync(client: ObjectClient) {
     let writes = 0;
     for (const d of await client.list<Workload>('Deployment')) {

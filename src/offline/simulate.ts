@@ -28,7 +28,7 @@ export async function simulateCluster(
     for (const n of defaultNodes(config.defaultNodeCount)) store.create(n);
   for (const o of objects) store.create(o);
   const client = new StoreClient(store);
-  await runToConvergence(client, offlineControllers(config));
+  await runToConvergence(client, offlineControllers(config), (kind) => store.kindRevision(kind));
   return { cluster: clusterFromStore(store, config), store };
 }
 

@@ -58,6 +58,21 @@ export interface PolicyTier {
   evaluate(direction: Direction, traffic: Traffic): DirectionVerdict;
 }
 
+/** peerMatches without the reasons: for evaluating many endpoints where only the answer counts. */
+export function peerSelects(peer: PeerModel, ep: PolicyEndpoint): boolean {
+  if (peer.ipBlock)
+    return cidrContains(peer.ipBlock.cidr, ep.ip) && !peer.ipBlock.except.some((e) => cidrContains(e, ep.ip));
+  const sel = peer.pods!;
+  if (!ep.pod) return false;
+  if (
+    sel.namespaceSelector === null
+      ? ep.pod.namespace !== sel.namespace
+      : !selectorMatches(sel.namespaceSelector, ep.pod.namespaceLabels)
+  )
+    return false;
+  return selectorMatches(sel.podSelector, ep.pod.labels);
+}
+
 export function peerMatches(peer: PeerModel, ep: PolicyEndpoint): { ok: boolean; why: string } {
   if (peer.ipBlock) {
     const { cidr, except, text } = peer.ipBlock;

@@ -36,6 +36,7 @@ export class ObjectStore {
   private uidCounter = 0;
   private readonly objects = new Map<string, KubeObject>();
   private readonly byKind = new Map<string, Set<string>>();
+  private readonly kindRevisions = new Map<string, number>();
   private readonly history: WatchEvent[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly historySize: number;
@@ -48,6 +49,11 @@ export class ObjectStore {
 
   get resourceVersion(): number {
     return this.revision;
+  }
+
+  /** The revision of the last change to any object of the kind (0: never changed). */
+  kindRevision(kind: string): number {
+    return this.kindRevisions.get(kind) ?? 0;
   }
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -103,6 +109,7 @@ export class ObjectStore {
     this.objects.delete(key);
     this.byKind.get(kind)!.delete(key);
     this.revision++;
+    this.kindRevisions.set(kind, this.revision);
     const deleted = { ...current, metadata: { ...current.metadata, resourceVersion: String(this.revision) } };
     this.publish({ type: 'DELETED', object: deleted, resourceVersion: this.revision });
     return deleted;
@@ -134,6 +141,7 @@ export class ObjectStore {
     let keys = this.byKind.get(obj.kind!);
     if (!keys) this.byKind.set(obj.kind!, (keys = new Set()));
     keys.add(key);
+    this.kindRevisions.set(obj.kind!, this.revision);
     this.publish({ type, object: obj, resourceVersion: this.revision });
     return obj;
   }

@@ -1,7 +1,10 @@
 // The CLI as users meet it: exit codes (DESIGN.md §3: 0 ok, 1 finding/denial, 2 usage or input
 // error), the error block for bad input, and golden output on examples/ (update: vitest -u).
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateCluster } from '../../src/bench/generate.js';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -13,6 +16,7 @@ function podnet(args: string[], input?: string) {
     cwd: root,
     encoding: 'utf8',
     input,
+    maxBuffer: 1 << 28,
     env: { ...process.env, NO_COLOR: '1' },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -102,6 +106,21 @@ describe('lint on the broken pull request', () => {
         'PN201 Service/production/database',
       ]),
     );
+  });
+});
+
+describe('large output', () => {
+  it('is written whole to a pipe (no truncation at 64 KiB on exit)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podnet-cli-'));
+    try {
+      const file = join(dir, 'big.json');
+      writeFileSync(file, JSON.stringify({ apiVersion: 'v1', kind: 'List', items: generateCluster(3000) }));
+      const r = podnet(['get', 'pods', '-A', '-o', 'json', '-f', file]);
+      expect(r.out.length).toBeGreaterThan(1 << 20);
+      expect(JSON.parse(r.out).items).toHaveLength(3000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

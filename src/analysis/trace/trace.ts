@@ -93,14 +93,19 @@ export function deliver(
   seenSourceIP: string,
   hops: Hop[],
   masqueradedBy?: string,
+  /** For traffic from outside: the node that received it (NodePort, LoadBalancer). */
+  entryNode?: string,
 ): TracePath {
   const { ep: dst, pod } = endpointFor(ctx, target.ip);
   const dstNode = pod?.spec?.nodeName;
   const where = `${dst.name === target.ip ? target.ip : `${dst.name} (${target.ip})`}:${target.port}`;
   if (pod) {
+    const entry = origin.node === undefined ? (entryNode ?? dstNode) : undefined;
     const route =
-      origin.node === undefined
-        ? `from outside the cluster to node ${dstNode}, then the node's bridge`
+      entry !== undefined
+        ? entry === dstNode
+          ? `from outside the cluster to node ${dstNode}, then the node's bridge`
+          : `from outside the cluster to node ${entry}, then node ${entry} -> node ${dstNode} over the overlay (VXLAN VNI 1)`
         : origin.node === dstNode
           ? `same node ${dstNode}: across the node's bridge`
           : `node ${origin.node} -> node ${dstNode} over the overlay (VXLAN VNI 1)`;
@@ -146,6 +151,23 @@ export function deliver(
     misses: ingress.misses,
   });
   const allowed = egress.allowed && ingress.allowed;
+  if (!ingress.allowed && seen !== origin.endpoint) {
+    // The classic trap: the rule would match the real client, but the client was masqueraded.
+    const unmasked = evaluateTraffic(ctx.tiers, {
+      src: origin.endpoint,
+      dst,
+      port: target.port,
+      protocol,
+    }).ingress;
+    if (unmasked.allowed) {
+      hops.push({
+        step: 'policy-ingress',
+        detail: `note: ${origin.endpoint.name} (${origin.endpoint.ipText}) itself would be allowed (${unmasked.reason}), but the packet arrives masqueraded as ${seenSourceIP}; ${origin.node === undefined ? 'externalTrafficPolicy: Local keeps the client address' : 'hairpin traffic (a pod reaching itself through its Service) is masqueraded so the reply returns through the node'}`,
+        endpoint: target.ip,
+        snatTrap: true,
+      });
+    }
+  }
   if (allowed) hops.push({ step: 'deliver', detail: `delivered to ${where}`, endpoint: target.ip });
   const reason = !egress.allowed ? egress.reason : !ingress.allowed ? ingress.reason : `allowed to ${where}`;
   return {
@@ -237,8 +259,13 @@ export function toAddress(
   hops.push(serviceHop);
   hops.push({
     step: 'endpoint',
-    detail: choice.reason,
+    detail:
+      choice.reason +
+      (spec.sessionAffinity === 'ClientIP'
+        ? `; sessionAffinity ClientIP: each client address sticks to one endpoint for ${spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800} s`
+        : ''),
     candidates: choice.candidates.map(describeCandidate),
+    sessionAffinity: spec.sessionAffinity ?? 'None',
   });
   if (choice.candidates.length === 0) {
     const why =
@@ -282,6 +309,7 @@ export function toAddress(
         seen,
         hops,
         snatBy ? `node ${snatBy}` : undefined,
+        external ? node : undefined,
       ),
     );
   }

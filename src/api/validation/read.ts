@@ -35,5 +35,16 @@ export function has(o: Obj | undefined, key: string): boolean {
 
 /** UTF-8 length, which is what Go's len() measures. */
 export function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
+  // UTF-8 length without encoding (TextEncoder allocates per call; this runs for every label).
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++; // a surrogate pair is one 4-byte code point
+    } else n += 3;
+  }
+  return n;
 }

@@ -13,7 +13,7 @@ import { defaultProbes } from '../../analysis/reachability.js';
 import { InputError, UsageError } from '../errors.js';
 import { addFileFlag, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
 import { clusterFromFiles } from '../inputs.js';
-import { formatData, painter, useColor } from '../output.js';
+import { printData, painter, useColor } from '../output.js';
 
 interface DiffFlags {
   filename: string[];
@@ -104,7 +104,7 @@ export function registerDiff(program: Command): void {
           dim: painter(2, c),
         }),
       );
-    } else process.stdout.write(formatData(diff, output as 'json' | 'yaml'));
+    } else printData(diff, output as 'json' | 'yaml');
     process.exitCode = diffFails(diff, flags.failOn as FailOn) ? 1 : 0;
   });
 }

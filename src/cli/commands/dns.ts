@@ -7,7 +7,7 @@ import { findPod } from '../../analysis/trace/target.js';
 import { clusterFromFiles } from '../inputs.js';
 import { UsageError } from '../errors.js';
 import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
-import { formatData } from '../output.js';
+import { printData } from '../output.js';
 
 const TYPES = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA', 'ANY'];
 const MODES = ['insecure', 'verified', 'disabled'];
@@ -55,7 +55,7 @@ export function registerDns(program: Command): void {
       result = { name: fq, ...answer(index, fq, type) };
     }
     if (output === 'text') process.stdout.write(formatDnsText(result));
-    else process.stdout.write(formatData(result, output as 'json' | 'yaml'));
+    else printData(result, output as 'json' | 'yaml');
     process.exitCode = result.rcode === 'NOERROR' ? 0 : 1;
   });
 }

@@ -5,7 +5,7 @@ import { isNamespacedKind } from '../../load/kinds.js';
 import { clusterFromFiles } from '../inputs.js';
 import { UsageError } from '../errors.js';
 import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
-import { formatData, formatTable } from '../output.js';
+import { printData, formatTable } from '../output.js';
 import { kindFromResource } from '../print/resource-kinds.js';
 import { columnsFor } from '../print/resource-table.js';
 
@@ -49,7 +49,7 @@ export function registerGet(program: Command): void {
       const data = name
         ? items[0]
         : { apiVersion: 'v1', kind: 'List', items, metadata: { resourceVersion: '' } };
-      process.stdout.write(formatData(data, output));
+      printData(data, output);
       return;
     }
     if (output === 'name') {

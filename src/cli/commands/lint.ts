@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { hasErrors, lint, type Finding } from '../../lint/index.js';
 import { clusterFromFiles } from '../inputs.js';
 import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
-import { formatData, formatTable, painter, useColor } from '../output.js';
+import { printData, formatTable, painter, useColor } from '../output.js';
 
 interface LintOptions {
   filename: string[];
@@ -55,7 +55,7 @@ export function registerLint(program: Command): void {
     const { cluster, manifests } = await clusterFromFiles(opts.filename);
     const findings = lint(cluster, manifests);
     if (output === 'table') process.stdout.write(formatFindingsTable(findings, useColor()));
-    else process.stdout.write(formatData({ findings }, output as 'json' | 'yaml'));
+    else printData({ findings }, output as 'json' | 'yaml');
     process.exitCode = hasErrors(findings) ? 1 : 0;
   });
 }

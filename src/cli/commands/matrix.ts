@@ -8,7 +8,7 @@ import {
 } from '../../analysis/reachability.js';
 import { clusterFromFiles } from '../inputs.js';
 import { addFileFlag, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
-import { formatData, painter, useColor } from '../output.js';
+import { printData, painter, useColor } from '../output.js';
 import { formatMatrixTable } from '../print/matrix-table.js';
 
 interface MatrixOptions {
@@ -51,8 +51,6 @@ export function registerMatrix(program: Command): void {
       process.stdout.write(formatMatrixTable(r, painter(32, color), painter(31, color)));
       return;
     }
-    process.stdout.write(
-      formatData(opts.grouped ? groupedMatrixJson(r) : matrixJson(r), output as 'json' | 'yaml'),
-    );
+    printData(opts.grouped ? groupedMatrixJson(r) : matrixJson(r), output as 'json' | 'yaml');
   });
 }

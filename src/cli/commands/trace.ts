@@ -7,7 +7,7 @@ import { explain } from '../../analysis/explain.js';
 import { clusterFromFiles } from '../inputs.js';
 import { UsageError } from '../errors.js';
 import { addFileFlag, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
-import { formatData, painter, useColor } from '../output.js';
+import { printData, painter, useColor } from '../output.js';
 import { formatTraceText } from '../print/trace-text.js';
 import { formatExplainText } from '../print/explain-text.js';
 
@@ -79,7 +79,7 @@ export function registerTrace(program: Command): void {
       process.stdout.write(
         formatTraceText(result, { ok: painter(32, c), bad: painter(31, c), dim: painter(2, c) }),
       );
-    } else process.stdout.write(formatData(result, output as 'json' | 'yaml'));
+    } else printData(result, output as 'json' | 'yaml');
     process.exitCode = result.verdict === 'allowed' ? 0 : 1;
   });
   traceCommand(
@@ -96,7 +96,7 @@ export function registerTrace(program: Command): void {
         formatTraceText(result, { ok: painter(32, c), bad: painter(31, c), dim: painter(2, c) }),
       );
       process.stdout.write(formatExplainText(explanation));
-    } else process.stdout.write(formatData({ ...result, explanation }, output as 'json' | 'yaml'));
+    } else printData({ ...result, explanation }, output as 'json' | 'yaml');
     process.exitCode = result.verdict === 'allowed' ? 0 : 1;
   });
 }

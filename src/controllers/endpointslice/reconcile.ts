@@ -3,7 +3,6 @@
 // exist. Endpoints are grouped by their resolved ports (a named targetPort may map to
 // different numbers on different pods), at most 100 endpoints per slice (the controller's
 // default --max-endpoints-per-slice), labelled with the Service name and the managing controller.
-import { mapSelectorMatches } from '../../api/selector.js';
 import { findPort, isPodReady, isTerminating } from '../../api/pod.js';
 import type { Endpoint, EndpointPort, EndpointSlice, Node, Pod, Service } from '../../api/types.js';
 import { suffix } from '../names.js';
@@ -66,12 +65,10 @@ export function desiredSlices(svc: Service, pods: Pod[], nodes: Map<string, Node
   const ns = svc.metadata.namespace!;
   const name = svc.metadata.name!;
   const groups = new Map<string, { ports: EndpointPort[]; endpoints: Endpoint[] }>();
+  const wanted = Object.entries(selector); // hoisted: this loop runs services x pods times
   for (const pod of pods) {
-    if (
-      pod.metadata.namespace !== ns ||
-      !mapSelectorMatches(selector, pod.metadata.labels) ||
-      !podBelongs(pod)
-    )
+    const labels = pod.metadata.labels ?? {};
+    if (pod.metadata.namespace !== ns || !wanted.every(([k, v]) => labels[k] === v) || !podBelongs(pod))
       continue;
     const ports = endpointPortsForPod(svc, pod);
     const key = ports.map((p) => `${p.name}/${p.protocol}/${p.port}`).join(',');
