@@ -1,21 +1,8 @@
-// Test-only helpers for the diff tests: clusters from YAML text through the real loader and the
-// offline controllers, and small YAML builders (named fields, tweakable by string templates).
-import { defaultClusterConfig, type Cluster } from '../../api/cluster.js';
-import { loadManifests } from '../../load/manifests.js';
-import { simulateCluster } from '../../offline/simulate.js';
+// Test-only helpers for the diff tests: diffs of YAML texts (through the real loader and the
+// offline controllers, test/support/builders.ts), and small YAML builders (named fields, tweakable by string templates).
+import { clusterFromYaml } from '../../../test/support/builders.js';
 import { diffClusters } from './index.js';
 import type { ClusterDiff, DiffOptions } from './types.js';
-
-export async function clusterFromYaml(text: string): Promise<Cluster> {
-  const m = loadManifests([{ file: 'test.yaml', text }]);
-  if (m.errors.length) throw new Error(m.errors.join('\n'));
-  return (
-    await simulateCluster(
-      m.objects.map((o) => o.object),
-      defaultClusterConfig,
-    )
-  ).cluster;
-}
 
 export async function diffYaml(
   oldText: string,
