@@ -3,7 +3,8 @@
 # Offline analysis needs only Node. The local cluster (podnet up) needs root and these Debian
 # packages: iproute2 (ip), nftables (nft), containernetworking-plugins (the CNI reference
 # plugins, for `--cni reference`), openssl (the API server's certificates), curl, bind9-dnsutils
-# (dig), conntrack, ethtool (VXLAN checksum offload), util-linux (setpriv).
+# (dig), conntrack, ethtool (VXLAN checksum offload), util-linux (setpriv, nsenter), procps
+# (sysctl), iptables (the reference portmap plugin uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
@@ -22,6 +23,8 @@ need dig bind9-dnsutils
 need conntrack conntrack
 need ethtool ethtool
 need setpriv util-linux
+need sysctl procps
+need iptables iptables
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "installing: ${packages[*]}"

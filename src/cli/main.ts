@@ -6,6 +6,8 @@ import { registerGet } from './commands/get.js';
 import { registerLint } from './commands/lint.js';
 import { registerMatrix } from './commands/matrix.js';
 import { registerTrace } from './commands/trace.js';
+import { registerUp } from './commands/up.js';
+import { registerLive } from './commands/live.js';
 import { InputError, isCliError } from './errors.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -20,6 +22,8 @@ export async function main(argv: string[]): Promise<number> {
     registerGet,
     registerLint,
     registerDiff,
+    registerUp,
+    registerLive,
   ])
     register(program);
   try {

@@ -47,6 +47,9 @@ export function execCapture(argv: string[], opts: ExecOptions = {}): Promise<Exe
       if (timer) clearTimeout(timer);
       resolve({ stdout, stderr: signal ? `${stderr}killed by ${signal}` : stderr, code: code ?? 128 });
     });
+    // A program that exits without reading its input closes the pipe first: that EPIPE is not
+    // an error of ours (its exit code tells what happened), and unhandled it would crash us.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -14,6 +14,9 @@ export interface WatchEvent {
 
 export type WatchHandler = (event: WatchEvent) => void;
 
+/** Called synchronously after every committed write of any kind (persistence hooks in here). */
+export type CommitListener = (event: WatchEvent) => void;
+
 export interface StoreOptions {
   /** Events kept for watches that resume from an older resourceVersion. */
   historySize?: number;
@@ -39,6 +42,7 @@ export class ObjectStore {
   private readonly kindRevisions = new Map<string, number>();
   private readonly history: WatchEvent[] = [];
   private readonly watchers = new Set<Watcher>();
+  private readonly commitListeners = new Set<CommitListener>();
   private readonly historySize: number;
   private readonly now: () => Date;
 
@@ -54,6 +58,35 @@ export class ObjectStore {
   /** The revision of the last change to any object of the kind (0: never changed). */
   kindRevision(kind: string): number {
     return this.kindRevisions.get(kind) ?? 0;
+  }
+
+  /** Subscribes to every committed write (all kinds, no replay). Returns the unsubscribe. */
+  onCommit(listener: CommitListener): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /**
+   * Loads objects saved earlier (in creation order, resourceVersions kept) into an empty store and
+   * sets the global revision. No events are published; the history starts empty, so watches
+   * from before the restore get Expired (410) and relist, as after an apiserver restart.
+   */
+  restore(objects: Iterable<KubeObject>, revision: number): void {
+    if (this.objects.size > 0 || this.revision > 0) throw new Error('restore needs an empty store');
+    for (const obj of objects) {
+      const { kind, namespace, name } = identity(obj);
+      const key = storeKey(kind, namespace, name);
+      this.objects.set(key, obj);
+      let keys = this.byKind.get(kind);
+      if (!keys) this.byKind.set(kind, (keys = new Set()));
+      keys.add(key);
+      const rv = Number(obj.metadata?.resourceVersion ?? 0);
+      if (rv > (this.kindRevisions.get(kind) ?? 0)) this.kindRevisions.set(kind, rv);
+      const uid = /^uid-(\d+)$/.exec(obj.metadata?.uid ?? '');
+      if (uid) this.uidCounter = Math.max(this.uidCounter, Number(uid[1]));
+      this.revision = Math.max(this.revision, rv);
+    }
+    this.revision = Math.max(this.revision, revision);
   }
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -151,6 +184,7 @@ export class ObjectStore {
     // Trim in batches so that a burst of writes costs amortised O(1) each.
     if (this.history.length >= 2 * this.historySize)
       this.history.splice(0, this.history.length - this.historySize);
+    for (const l of this.commitListeners) l(event);
     for (const w of this.watchers) if (matches(event, w.kind, w.namespace)) w.handler(event);
   }
 }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { KubeObject, Pod } from '../../api/types.js';
 import { isNamespacedKind } from '../../load/kinds.js';
 import { clusterFromFiles } from '../inputs.js';
+import { liveClient } from './live.js';
 import { UsageError } from '../errors.js';
 import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
 import { printData, formatTable } from '../output.js';
@@ -11,6 +12,7 @@ import { columnsFor } from '../print/resource-table.js';
 
 interface GetFlags {
   filename: string[];
+  name: string;
   namespace?: string;
   allNamespaces?: boolean;
   output: string;
@@ -25,17 +27,28 @@ export function registerGet(program: Command): void {
       'list objects of the simulated cluster (pods with IPs and nodes, services with ClusterIPs, endpointslices, ...)',
     )
     .option('-n, --namespace <ns>', 'namespace (default "default")')
-    .option('-A, --all-namespaces', 'list across all namespaces');
+    .option('-A, --all-namespaces', 'list across all namespaces')
+    .option('--name <name>', 'the running cluster to read when no -f is given', 'podnet');
   addFileFlag(cmd);
   addOutputFlag(cmd, FORMATS, 'table');
   cmd.action(async (resource: string, name: string | undefined, flags: GetFlags) => {
     const output = checkOutput(flags.output, FORMATS);
     const kind = kindFromResource(resource);
     if (!kind) throw new UsageError(`the server doesn't have a resource type "${resource}"`);
-    const { store } = await clusterFromFiles(flags.filename);
     const namespaced = isNamespacedKind(kind);
     const ns = namespaced && !flags.allNamespaces ? (flags.namespace ?? 'default') : undefined;
-    let items = store.list(kind, ns);
+    // With -f: the simulated cluster of the manifests; without: the running local cluster.
+    let items: KubeObject[];
+    let pods: Pod[];
+    if (flags.filename.length > 0) {
+      const { store } = await clusterFromFiles(flags.filename);
+      items = store.list(kind, ns);
+      pods = store.list('Pod') as Pod[];
+    } else {
+      const client = liveClient(flags.name);
+      items = await client.list(kind, ns);
+      pods = kind === 'Node' ? await client.list<Pod>('Pod') : [];
+    }
     if (name) {
       items = items.filter((o) => o.metadata?.name === name);
       if (items.length === 0) {
@@ -60,7 +73,7 @@ export function registerGet(program: Command): void {
       process.stderr.write(ns ? `No resources found in ${ns} namespace.\n` : 'No resources found\n');
       return;
     }
-    const cols = columnsFor(kind, store.list('Pod') as Pod[]);
+    const cols = columnsFor(kind, pods);
     const wide = output === 'wide';
     const headers = [
       ...(flags.allNamespaces && namespaced ? ['NAMESPACE'] : []),

@@ -1,0 +1,169 @@
+// The node agent (the kubelet's networking part): keeps one sandbox per pod assigned to this
+// node: a network namespace wired by the CNI plugin, /etc/netns files for DNS, the pod's
+// processes, and the pod's status in the API. Talks to the daemon only through the API.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Pod } from '../api/types.js';
+import type { Invoker } from '../cni/invoke.js';
+import type { NetConfList, Result } from '../cni/types.js';
+import type { HttpObjectClient } from '../client/http-client.js';
+import { createNetns, deleteNetns } from '../host/netns.js';
+import { isConflict } from '../store/errors.js';
+import { hostsFile, planSandboxes, resolvConf, type Sandbox } from './plan.js';
+
+export interface PodRuntimeState {
+  ready: boolean;
+  containerStatuses: unknown[];
+}
+
+/** Starts and stops a pod's containers inside its network namespace. */
+export interface ContainerRuntime {
+  /** `onChange` is called whenever a container's state or readiness changes. */
+  startPod(pod: Pod, netns: string, podIP: string, onChange: () => void): Promise<void>;
+  stopPod(podKey: string): Promise<void>;
+  status(podKey: string): PodRuntimeState | undefined;
+}
+
+export interface AgentOptions {
+  cluster: string;
+  node: string;
+  hostIP: string;
+  client: HttpObjectClient;
+  invoker: Invoker;
+  conflist: NetConfList;
+  runtime: ContainerRuntime;
+  clusterDomain: string;
+  dnsServer: string;
+  log: (line: string) => void;
+}
+
+interface LiveSandbox extends Sandbox {
+  result: Result;
+}
+
+export class NodeAgent {
+  private readonly sandboxes = new Map<string, LiveSandbox>();
+  private readonly reporting = new Map<string, Promise<void>>();
+
+  constructor(private readonly o: AgentOptions) {}
+
+  /** One pass: create and destroy sandboxes so that they match the pods of this node. */
+  async sync(): Promise<void> {
+    const pods = await this.o.client.list<Pod>('Pod');
+    for (const action of planSandboxes(this.o.cluster, this.o.node, pods, [...this.sandboxes.values()])) {
+      try {
+        if (action.type === 'destroy') await this.destroy(action.sandbox as LiveSandbox);
+        else await this.create(action.pod, action.netns);
+      } catch (e) {
+        const what =
+          action.type === 'destroy'
+            ? action.sandbox.pod
+            : `${action.pod.metadata.namespace}/${action.pod.metadata.name}`;
+        this.o.log(`${action.type} ${what}: ${e instanceof Error ? e.message : e}`);
+      }
+    }
+  }
+
+  private async create(pod: Pod, netns: string): Promise<void> {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const rt = {
+      containerID: pod.metadata.uid ?? key,
+      netns: `/run/netns/${netns}`,
+      ifName: 'eth0',
+      args: {
+        K8S_POD_NAMESPACE: pod.metadata.namespace!,
+        K8S_POD_NAME: pod.metadata.name!,
+        K8S_POD_UID: pod.metadata.uid ?? '',
+      },
+    };
+    await createNetns(netns);
+    let result: Result | undefined;
+    try {
+      result = await this.o.invoker.add(this.o.conflist, rt);
+      const ip = result.ips?.[0]?.address.split('/')[0];
+      if (!ip) throw new Error('the CNI plugin returned no address');
+      this.writeEtc(netns, pod, ip);
+      this.sandboxes.set(key, { pod: key, uid: pod.metadata.uid ?? '', netns, ip, result });
+      await this.o.runtime.startPod(pod, netns, ip, () => void this.reportStatus(pod, ip));
+      await this.reportStatus(pod, ip);
+      this.o.log(`pod ${key}: ${ip} in ${netns}`);
+    } catch (e) {
+      // Nothing half-made stays behind: release the address and the namespace, retry next pass.
+      this.sandboxes.delete(key);
+      await this.o.runtime.stopPod(key).catch(() => undefined);
+      if (result) await this.o.invoker.del(this.o.conflist, rt, result).catch(() => undefined);
+      await deleteNetns(netns).catch(() => undefined);
+      rmSync(join('/etc/netns', netns), { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private async destroy(s: LiveSandbox): Promise<void> {
+    await this.o.runtime.stopPod(s.pod);
+    await this.o.invoker.del(
+      this.o.conflist,
+      { containerID: s.uid || s.pod, netns: `/run/netns/${s.netns}`, ifName: 'eth0' },
+      s.result,
+    );
+    await deleteNetns(s.netns);
+    rmSync(join('/etc/netns', s.netns), { recursive: true, force: true });
+    this.sandboxes.delete(s.pod);
+    this.o.log(`pod ${s.pod}: sandbox removed`);
+  }
+
+  /** /etc/netns/<ns>/ files replace /etc/resolv.conf and /etc/hosts under `ip netns exec`. */
+  private writeEtc(netns: string, pod: Pod, ip: string): void {
+    const dir = join('/etc/netns', netns);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'resolv.conf'),
+      resolvConf(pod.metadata.namespace!, this.o.clusterDomain, this.o.dnsServer),
+    );
+    writeFileSync(join(dir, 'hosts'), hostsFile(pod, ip, this.o.clusterDomain));
+  }
+
+  /**
+   * The pod's status as the kubelet reports it: Running, its IP, Ready from the probes.
+   * Reports for one pod are serialised, and a Conflict (someone wrote the pod meanwhile) is
+   * retried on the fresh object.
+   */
+  private reportStatus(pod: Pod, ip: string): Promise<void> {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    const next = (this.reporting.get(key) ?? Promise.resolve()).then(() => this.writeStatus(pod, ip));
+    this.reporting.set(key, next);
+    return next;
+  }
+
+  private async writeStatus(pod: Pod, ip: string): Promise<void> {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const state = this.o.runtime.status(key);
+      try {
+        const fresh = await this.o.client.get<Pod>('Pod', pod.metadata.namespace, pod.metadata.name!);
+        if (!fresh || fresh.metadata.uid !== pod.metadata.uid) return;
+        const status = {
+          ...fresh.status,
+          phase: 'Running',
+          podIP: ip,
+          podIPs: [{ ip }],
+          hostIP: this.o.hostIP,
+          conditions: [{ type: 'Ready', status: state?.ready ? 'True' : 'False' }],
+          containerStatuses: state?.containerStatuses,
+        };
+        await this.o.client.updateStatus({ ...fresh, status });
+        return;
+      } catch (e) {
+        if (!isConflict(e)) {
+          this.o.log(`status of ${key}: ${e instanceof Error ? e.message : e}`);
+          return;
+        }
+      }
+    }
+    this.o.log(`status of ${key}: gave up after 5 conflicts`);
+  }
+
+  /** Stops every pod's processes (on SIGTERM); the namespaces go with the cluster. */
+  async shutdown(): Promise<void> {
+    for (const s of this.sandboxes.values()) await this.o.runtime.stopPod(s.pod).catch(() => undefined);
+  }
+}

@@ -1,0 +1,18 @@
+// Where a local cluster keeps its state: /var/lib/podnet/<name> (PODNET_STATE_ROOT overrides the
+// root). The daemon's database and certificates, the kubeconfig, PIDs and logs live there.
+import { join } from 'node:path';
+
+export const stateRoot = () => process.env.PODNET_STATE_ROOT ?? '/var/lib/podnet';
+
+export function clusterPaths(name: string) {
+  const dir = join(stateRoot(), name);
+  return {
+    dir,
+    socket: join(dir, 'apiserver.sock'),
+    kubeconfig: join(dir, 'kubeconfig'),
+    pids: join(dir, 'pids'),
+    logs: join(dir, 'logs'),
+  };
+}
+
+export const DIST = new URL('../', import.meta.url).pathname;

@@ -1,0 +1,219 @@
+// podnet up / down / status: a local cluster in network namespaces (DESIGN.md §1-2).
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Node, Pod } from '../../api/types.js';
+import { HttpObjectClient } from '../../client/http-client.js';
+import { clusterExists, createTopology, destroyCluster } from '../../cluster/apply.js';
+import { isClusterName } from '../../cluster/names.js';
+import { BACKENDS, planTopology, type Backend } from '../../cluster/topology.js';
+import { isRoot, listNetns } from '../../host/netns.js';
+import { isAlive, recordedProcesses, startDetached, stopRecorded } from '../../host/processes.js';
+import { UsageError } from '../errors.js';
+import { formatTable } from '../output.js';
+import { DIST, clusterPaths, stateRoot } from '../cluster-state.js';
+
+interface UpFlags {
+  name: string;
+  nodes: string;
+  backend: string;
+  cni: string;
+  apiPort: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function checkName(name: string): void {
+  if (!isClusterName(name))
+    throw new UsageError(
+      `invalid cluster name "${name}": lower-case letters and digits, starting with a letter, at most 31`,
+    );
+}
+
+function requireRoot(what: string): void {
+  if (!isRoot())
+    throw new UsageError(
+      `podnet ${what} needs root: it creates network namespaces, links and processes (run it with sudo)`,
+    );
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check().catch(() => false)) return;
+    await sleep(50);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+/** Stops the cluster's processes and removes its namespaces, /etc/netns entries and state. */
+export async function tearDown(name: string): Promise<{ processes: number; namespaces: string[] }> {
+  const paths = clusterPaths(name);
+  const procs = recordedProcesses(paths.pids);
+  // Agents first (they stop the pods' processes), then the daemon.
+  for (const p of procs.filter((x) => x.name !== 'daemon')) await stopRecorded(paths.pids, p);
+  for (const p of procs.filter((x) => x.name === 'daemon')) await stopRecorded(paths.pids, p);
+  const namespaces = await destroyCluster(name);
+  if (existsSync('/etc/netns')) {
+    for (const d of readdirSync('/etc/netns'))
+      if (d.startsWith(`pn-${name}-`)) rmSync(join('/etc/netns', d), { recursive: true, force: true });
+  }
+  rmSync(paths.dir, { recursive: true, force: true });
+  return { processes: procs.length, namespaces };
+}
+
+async function up(flags: UpFlags): Promise<void> {
+  const name = flags.name;
+  checkName(name);
+  const nodes = Number(flags.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 64)
+    throw new UsageError(`--nodes must be a whole number from 1 to 64, not "${flags.nodes}"`);
+  if (!BACKENDS.includes(flags.backend as Backend))
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);
+  if (flags.cni !== 'podnet' && flags.cni !== 'reference')
+    throw new UsageError('--cni must be podnet or reference');
+  requireRoot('up');
+  const paths = clusterPaths(name);
+  if ((await clusterExists(name)) || recordedProcesses(paths.pids).some((p) => isAlive(p.pid))) {
+    throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
+  }
+  const t0 = performance.now();
+  const step = (msg: string) =>
+    process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(2)}s] ${msg}\n`);
+  const plan = planTopology({ name, nodes, backend: flags.backend as Backend });
+  try {
+    rmSync(paths.dir, { recursive: true, force: true });
+    mkdirSync(paths.logs, { recursive: true });
+    step(
+      `network: ${nodes} node${nodes > 1 ? 's' : ''} over ${plan.backend}, fabric ${plan.nodes[0].address}/${plan.nodePrefixLength}...`,
+    );
+    const created = await createTopology(plan);
+    for (const w of created.warnings) step(`warning: ${w}`);
+    step('API server and controllers...');
+    const node = process.execPath;
+    startDetached(
+      'daemon',
+      [node, join(DIST, 'main/daemon.js'), '--state-dir', paths.dir, '--name', name, '--port', flags.apiPort],
+      paths.pids,
+      join(paths.logs, 'daemon.log'),
+    );
+    const client = new HttpObjectClient(paths.socket);
+    await waitFor('the API server', () => client.ready(), 20000);
+    step('nodes and their agents...');
+    for (const n of plan.nodes) {
+      const created = await client.create<Node>({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' } },
+        spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
+      });
+      await client.updateStatus({
+        ...created,
+        status: {
+          addresses: [
+            { type: 'InternalIP', address: n.address },
+            { type: 'Hostname', address: n.name },
+          ],
+        },
+      });
+      // nsenter --net, not `ip netns exec`: the agent must stay in the host's mount namespace,
+      // or the pod namespaces it creates (bind mounts under /run/netns) would be invisible outside.
+      const argv = [
+        'nsenter',
+        `--net=/run/netns/${n.netns}`,
+        node,
+        join(DIST, 'main/agent.js'),
+        '--name',
+        name,
+        '--node',
+        n.name,
+        '--state-dir',
+        paths.dir,
+        '--socket',
+        paths.socket,
+        '--pod-cidr',
+        n.podCIDR,
+        '--host-ip',
+        n.address,
+        '--mtu',
+        String(plan.podMTU),
+        '--cni',
+        flags.cni,
+      ];
+      startDetached(`agent-${n.name}`, argv, paths.pids, join(paths.logs, `agent-${n.name}.log`));
+    }
+    await waitFor(
+      'every node to be Ready',
+      async () => {
+        const list = await client.list<Node>('Node');
+        return (
+          list.length === nodes &&
+          list.every((x) => x.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+        );
+      },
+      20000,
+    );
+    step(`cluster "${name}" is up`);
+    process.stdout.write(
+      `cluster "${name}": ${nodes} node(s), ${plan.backend}, CNI ${flags.cni}; API https://127.0.0.1:${flags.apiPort}\nkubeconfig: ${paths.kubeconfig}\n  KUBECONFIG=${paths.kubeconfig} kubectl get nodes\n`,
+    );
+  } catch (e) {
+    step(`failed: ${e instanceof Error ? e.message : e}; removing everything that was created`);
+    await tearDown(name).catch(() => undefined);
+    throw e;
+  }
+}
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('start a local cluster: nodes and pods in network namespaces (needs root)')
+    .option('--name <name>', 'cluster name', 'podnet')
+    .option('--nodes <k>', 'number of nodes', '2')
+    .option('--backend <backend>', 'between nodes: vxlan or host-gw', 'vxlan')
+    .option('--cni <plugins>', 'podnet (ours) or reference (Debian containernetworking-plugins)', 'podnet')
+    .option('--api-port <port>', 'API server port on 127.0.0.1', '6443')
+    .action((flags: UpFlags) => up(flags));
+
+  program
+    .command('down')
+    .description('stop a local cluster and remove every namespace, link, process and file it made')
+    .option('--name <name>', 'cluster name', 'podnet')
+    .action(async (flags: { name: string }) => {
+      checkName(flags.name);
+      requireRoot('down');
+      const r = await tearDown(flags.name);
+      if (r.processes === 0 && r.namespaces.length === 0)
+        process.stdout.write(`cluster "${flags.name}" is not running; nothing to remove\n`);
+      else
+        process.stdout.write(
+          `cluster "${flags.name}" removed: ${r.processes} process(es), ${r.namespaces.length} network namespace(s)\n`,
+        );
+    });
+
+  program
+    .command('status')
+    .description('list local clusters')
+    .action(async () => {
+      const root = stateRoot();
+      const names = existsSync(root) ? readdirSync(root).filter(isClusterName) : [];
+      const rows: string[][] = [];
+      for (const name of names) {
+        const paths = clusterPaths(name);
+        const daemon = recordedProcesses(paths.pids).find((p) => p.name === 'daemon');
+        const running = !!daemon && isAlive(daemon.pid);
+        let nodes = '-';
+        let pods = '-';
+        if (running) {
+          const c = new HttpObjectClient(paths.socket);
+          nodes = String((await c.list<Node>('Node').catch(() => [])).length);
+          pods = String((await c.list<Pod>('Pod').catch(() => [])).length);
+        }
+        const netns = (await listNetns(`pn-${name}-`)).length;
+        rows.push([name, running ? 'Running' : 'Stopped', nodes, pods, String(netns), paths.kubeconfig]);
+      }
+      if (rows.length === 0) process.stdout.write('No local clusters.\n');
+      else
+        process.stdout.write(formatTable(['NAME', 'STATUS', 'NODES', 'PODS', 'NETNS', 'KUBECONFIG'], rows));
+    });
+}

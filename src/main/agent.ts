@@ -1,0 +1,80 @@
+// Entry point of a node agent: `nsenter --net=/run/netns/pn-<cluster>-node-<i> node dist/main/agent.js ...`
+// (podnet up starts one per node, inside the node's network namespace, so the CNI plugins it
+// runs act on that node). It keeps the node Ready and syncs pod sandboxes until SIGTERM.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Node } from '../api/types.js';
+import { NodeAgent, type ContainerRuntime } from '../agent/agent.js';
+import { HttpObjectClient } from '../client/http-client.js';
+import { podnetConflist, PODNET_CNI_DIR, REFERENCE_CNI_DIR, referenceConflist } from '../cni/conflists.js';
+import { execRunner } from '../cni/exec-runner.js';
+import { Invoker } from '../cni/invoke.js';
+import { runtimeFor } from '../agent/runtime.js';
+
+const { values: v } = parseArgs({
+  options: {
+    name: { type: 'string' },
+    node: { type: 'string' },
+    'state-dir': { type: 'string' },
+    socket: { type: 'string' },
+    'pod-cidr': { type: 'string' },
+    'host-ip': { type: 'string' },
+    mtu: { type: 'string', default: '1500' },
+    cni: { type: 'string', default: 'podnet' },
+    'period-ms': { type: 'string', default: '250' },
+  },
+});
+const need = ['name', 'node', 'state-dir', 'socket', 'pod-cidr', 'host-ip'] as const;
+const missing = need.filter((k) => !v[k]);
+if (missing.length) {
+  process.stderr.write(`agent: missing --${missing.join(', --')}\n`);
+  process.exitCode = 2;
+} else {
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${v.node}: ${line}\n`);
+  const client = new HttpObjectClient(v.socket!);
+  const reference = v.cni === 'reference';
+  const conflist = reference
+    ? referenceConflist(v['pod-cidr']!, { dataDir: join(v['state-dir']!, 'ipam', v.node!) })
+    : podnetConflist(v['pod-cidr']!, { dataDir: join(v['state-dir']!, 'ipam', v.node!), mtu: Number(v.mtu) });
+  const invoker = new Invoker({
+    cniPath: [reference ? REFERENCE_CNI_DIR : PODNET_CNI_DIR],
+    runner: execRunner,
+    baseEnv: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+  });
+  const runtime: ContainerRuntime = runtimeFor(join(v['state-dir']!, 'pods'), log);
+  const agent = new NodeAgent({
+    cluster: v.name!,
+    node: v.node!,
+    hostIP: v['host-ip']!,
+    client,
+    invoker,
+    conflist,
+    runtime,
+    clusterDomain: 'cluster.local',
+    dnsServer: '10.96.0.10',
+    log,
+  });
+
+  // The node reports itself Ready once its agent runs (the kubelet's node status).
+  const node = await client.get<Node>('Node', undefined, v.node!);
+  if (node)
+    await client
+      .updateStatus({ ...node, status: { ...node.status, conditions: [{ type: 'Ready', status: 'True' }] } })
+      .catch((e) => log(`node status: ${e.message}`));
+
+  let stopping = false;
+  const loop = async () => {
+    while (!stopping) {
+      await agent.sync().catch((e) => log(`sync: ${e instanceof Error ? e.message : e}`));
+      await new Promise((r) => setTimeout(r, Number(v['period-ms'])));
+    }
+  };
+  const done = loop();
+  const stop = () => {
+    stopping = true;
+    void done.then(() => agent.shutdown()).then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  log(`agent started (cni ${v.cni}, pod CIDR ${v['pod-cidr']})`);
+}
