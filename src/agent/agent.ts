@@ -7,9 +7,11 @@ import type { Pod } from '../api/types.js';
 import type { Invoker } from '../cni/invoke.js';
 import type { NetConfList, Result } from '../cni/types.js';
 import type { HttpObjectClient } from '../client/http-client.js';
-import { createNetns, deleteNetns } from '../host/netns.js';
+import { execCapture } from '../host/exec.js';
+import { createNetns, deleteNetns, listNetns, pidsInNetns } from '../host/netns.js';
+import { cidrContains, parseCIDR, parseIP } from '../lib/netaddr/index.js';
 import { isConflict } from '../store/errors.js';
-import { hostsFile, planSandboxes, resolvConf, type Sandbox } from './plan.js';
+import { hostsFile, planSandboxes, podNetnsName, resolvConf, type Sandbox } from './plan.js';
 
 export interface PodRuntimeState {
   ready: boolean;
@@ -37,6 +39,16 @@ export interface AgentOptions {
   log: (line: string) => void;
 }
 
+function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 interface LiveSandbox extends Sandbox {
   result: Result;
 }
@@ -46,6 +58,49 @@ export class NodeAgent {
   private readonly reporting = new Map<string, Promise<void>>();
 
   constructor(private readonly o: AgentOptions) {}
+
+  /**
+   * After a restart (the agent was killed): take over the sandboxes of this node's pods whose
+   * network namespaces survived, keeping their addresses, and restart their processes (the
+   * old ones are killed: they belong to the previous agent). Namespaces in this node's pod range
+   * that no pod owns any more are removed, and CNI GC releases their addresses.
+   */
+  async adopt(podCIDR: string): Promise<void> {
+    const pods = (await this.o.client.list<Pod>('Pod')).filter((p) => p.spec?.nodeName === this.o.node);
+    const left = new Set(await listNetns(`pn-${this.o.cluster}-pod-`));
+    for (const pod of pods) {
+      const netns = podNetnsName(this.o.cluster, pod);
+      const ip = pod.status?.podIP;
+      if (!left.has(netns) || !ip) continue;
+      left.delete(netns);
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      killAll(pidsInNetns(netns));
+      const result: Result = {
+        cniVersion: this.o.conflist.cniVersion,
+        interfaces: [{ name: 'eth0', sandbox: `/run/netns/${netns}` }],
+        ips: [{ address: `${ip}/${podCIDR.split('/')[1]}`, interface: 0 }],
+      };
+      this.sandboxes.set(key, { pod: key, uid: pod.metadata.uid ?? '', netns, ip, result });
+      await this.o.runtime.startPod(pod, netns, ip, () => void this.reportStatus(pod, ip));
+      await this.reportStatus(pod, ip);
+      this.o.log(`pod ${key}: adopted ${netns} (${ip})`);
+    }
+    const range = parseCIDR(podCIDR);
+    for (const netns of left) {
+      const addr = (await execCapture(['ip', '-n', netns, '-j', '-4', 'addr', 'show', 'eth0'])).stdout;
+      const ip = /"local":"([0-9.]+)"/.exec(addr)?.[1];
+      const parsed = ip ? parseIP(ip) : null;
+      if (!range || !parsed || !cidrContains(range, parsed)) continue; // another node's pod
+      killAll(pidsInNetns(netns));
+      await deleteNetns(netns);
+      rmSync(join('/etc/netns', netns), { recursive: true, force: true });
+      this.o.log(`removed orphaned sandbox ${netns} (${ip})`);
+    }
+    const valid = [...this.sandboxes.values()].map((s) => ({ containerID: s.uid || s.pod, ifname: 'eth0' }));
+    await this.o.invoker
+      .gc(this.o.conflist, valid)
+      .catch((e) => this.o.log(`CNI GC: ${e instanceof Error ? e.message : e}`));
+  }
 
   /** One pass: create and destroy sandboxes so that they match the pods of this node. */
   async sync(): Promise<void> {

@@ -13,6 +13,7 @@ export class InputError extends Error {
   }
 }
 
-export function isCliError(e: unknown): e is UsageError | InputError {
-  return e instanceof UsageError || e instanceof InputError;
+/** Errors that carry their own exit code and a message meant for the user. */
+export function isCliError(e: unknown): e is Error & { exitCode: number } {
+  return e instanceof Error && typeof (e as { exitCode?: unknown }).exitCode === 'number';
 }

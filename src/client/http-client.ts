@@ -8,6 +8,11 @@ import type { KubeObject } from '../api/types.js';
 import type { ObjectClient } from '../store/client.js';
 import { StoreError, type StoreErrorReason } from '../store/errors.js';
 
+/** The API server did not answer (the cluster is down, or its daemon died). */
+export class ApiUnavailableError extends Error {
+  readonly exitCode = 2;
+}
+
 interface Response {
   status: number;
   body: string;
@@ -33,7 +38,13 @@ export class HttpObjectClient implements ObjectClient {
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
         },
       );
-      req.on('error', (e) => reject(new Error(`API server at ${this.socketPath}: ${e.message}`)));
+      req.on('error', (e) =>
+        reject(
+          new ApiUnavailableError(
+            `the API server at ${this.socketPath} does not answer (${(e as NodeJS.ErrnoException).code ?? e.message}); \`podnet up\` with the same --name starts it again`,
+          ),
+        ),
+      );
       req.end(payload);
     });
   }

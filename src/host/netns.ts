@@ -2,6 +2,7 @@
 // `podnet down` and the tests' leak checks can find them all; this module refuses other names.
 // Node cannot switch namespaces in-process, so the namespace is an explicit argument of every
 // host call (`ip -n NS ...`, `ip netns exec NS ...`): containernetworking's netns.Do discipline.
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import { exec, execCapture } from './exec.js';
 
 export const OWNED_PREFIX = 'pn-';
@@ -49,3 +50,29 @@ export async function setSysctl(netns: string, key: string, value: string): Prom
 }
 
 export const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * PIDs of the processes whose network namespace is the named (owned) one: /proc/PID/ns/net
+ * points at `net:[INODE]` of /run/netns/NAME. Used to find a pod's processes after the agent
+ * that started them died; only ever applied to podnet's own pod namespaces.
+ */
+export function pidsInNetns(name: string): number[] {
+  assertOwned(name);
+  let inode: number;
+  try {
+    inode = statSync(`/run/netns/${name}`).ino;
+  } catch {
+    return [];
+  }
+  const want = `net:[${inode}]`;
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readlinkSync(`/proc/${entry}/ns/net`) === want) out.push(Number(entry));
+    } catch {
+      // the process is gone, or not ours to read
+    }
+  }
+  return out;
+}

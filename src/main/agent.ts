@@ -41,7 +41,7 @@ if (missing.length) {
     runner: execRunner,
     baseEnv: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
   });
-  const runtime: ContainerRuntime = runtimeFor(join(v['state-dir']!, 'pods'), log);
+  const runtime: ContainerRuntime = runtimeFor(v['state-dir']!, log);
   const agent = new NodeAgent({
     cluster: v.name!,
     node: v.node!,
@@ -62,6 +62,9 @@ if (missing.length) {
       .updateStatus({ ...node, status: { ...node.status, conditions: [{ type: 'Ready', status: 'True' }] } })
       .catch((e) => log(`node status: ${e.message}`));
 
+  await agent
+    .adopt(v['pod-cidr']!)
+    .catch((e) => log(`adopting sandboxes: ${e instanceof Error ? e.message : e}`));
   let stopping = false;
   const loop = async () => {
     while (!stopping) {

@@ -2,10 +2,12 @@
 // processes, the API server). Root only; each cluster uses its own name and state root, and
 // everything must be gone afterwards: namespaces, /etc/netns entries, processes, state.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { listNetns, pidsInNetns } from '../../src/host/netns.js';
+import { isAlive } from '../../src/host/processes.js';
 import { describeAsRoot, leakedNetns } from '../support/root.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -40,15 +42,18 @@ spec:
   containers: [{name: sh, image: busybox}]
 `;
 
-function workloadProcesses(cluster: string): string[] {
+/** PIDs of every process inside the cluster's pod namespaces (the pods' containers). */
+async function podProcesses(cluster: string): Promise<number[]> {
+  return (await listNetns(`pn-${cluster}-pod-`)).flatMap((ns) => pidsInNetns(ns));
+}
+
+/** PIDs of the cluster's daemon and agents (their command lines name its state directory). */
+function clusterDaemons(cluster: string): number[] {
   const out = spawnSync('ps', ['-e', '-o', 'pid=,args='], { encoding: 'utf8' }).stdout;
   return out
     .split('\n')
-    .filter(
-      (l) =>
-        l.includes(`--state-dir ${join(stateRoot, cluster)}`) ||
-        (l.includes('workload.js') && l.includes(stateRoot)),
-    );
+    .filter((l) => l.includes(`--state-dir ${join(stateRoot, cluster)}`))
+    .map((l) => Number(l.trim().split(' ')[0]));
 }
 
 async function waitReady(name: string, count: number): Promise<{ name: string; ip: string }[]> {
@@ -72,7 +77,7 @@ async function waitReady(name: string, count: number): Promise<{ name: string; i
 
 describeAsRoot('podnet up/down', () => {
   afterAll(async () => {
-    for (const name of ['tupvx', 'tupgw']) podnet(['down', '--name', name]);
+    for (const name of ['tupvx', 'tupgw', 'tupcr']) podnet(['down', '--name', name]);
     expect(await leakedNetns('pn-tup')).toEqual([]);
     expect(
       existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((d) => d.startsWith('pn-tup')) : [],
@@ -146,13 +151,87 @@ describeAsRoot('podnet up/down', () => {
       const id = podnet(['exec', 'client', '--name', name, '--', 'id', '-u']);
       expect(id.out.trim()).toBe('65534');
 
+      const pids = [...(await podProcesses(name)), ...clusterDaemons(name)];
+      expect(pids.length).toBeGreaterThanOrEqual(5); // 2 containers, 2 agents, the daemon
       const down = podnet(['down', '--name', name]);
       expect(down.code, down.err).toBe(0);
       expect(await leakedNetns(`pn-${name}-`)).toEqual([]);
-      expect(workloadProcesses(name)).toEqual([]);
+      expect(pids.filter(isAlive)).toEqual([]);
       expect(existsSync(join(stateRoot, name))).toBe(false);
     },
   );
+
+  it('two containers share localhost; kill -9 of daemon and agent converges; delete releases the sandbox', async () => {
+    const name = 'tupcr';
+    expect(podnet(['up', '--name', name, '--api-port', '0']).code).toBe(0);
+    const file = join(stateRoot, `${name}-pods.yaml`);
+    writeFileSync(
+      file,
+      pods +
+        `---
+apiVersion: v1
+kind: Pod
+metadata: {name: duo}
+spec:
+  nodeName: node-2
+  containers:
+  - {name: web, image: nginx, ports: [{containerPort: 80}]}
+  - {name: side, image: busybox}
+`,
+    );
+    expect(podnet(['apply', '--name', name, '-f', file]).code).toBe(0);
+    const before = await waitReady(name, 3);
+    // Containers of a pod share its network namespace: localhost reaches the other container.
+    expect(
+      podnet(['exec', 'duo', '--name', name, '--', 'curl', '-s', '-m', '5', 'http://127.0.0.1:80/hostname'])
+        .out,
+    ).toBe('duo');
+    const processes = (await podProcesses(name)).length;
+    expect(processes).toBe(4); // server, client, and the two containers of duo
+
+    const pidDir = join(stateRoot, name, 'pids');
+    for (const p of ['daemon', 'agent-node-2'])
+      process.kill(Number(readFileSync(join(pidDir, `${p}.pid`), 'utf8')), 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(podnet(['get', 'pods', '--name', name]).code).toBe(2); // a clear error while the daemon is down
+    const again = podnet(['up', '--name', name]);
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).toContain('restarting the agent of node-2');
+    const after = await waitReady(name, 3);
+    expect(after.map((p) => `${p.name}=${p.ip}`).sort()).toEqual(
+      before.map((p) => `${p.name}=${p.ip}`).sort(),
+    ); // same pods, same IPs
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await podProcesses(name)).length).toBe(processes); // restarted, not duplicated
+    const server = after.find((p) => p.name === 'server')!;
+    expect(
+      podnet([
+        'exec',
+        'client',
+        '--name',
+        name,
+        '--',
+        'curl',
+        '-s',
+        '-m',
+        '5',
+        `http://${server.ip}:8080/hostname`,
+      ]).out,
+    ).toBe('server');
+
+    const clientFile = join(stateRoot, `${name}-client.yaml`);
+    writeFileSync(clientFile, pods.split('---')[1]); // the client pod
+    expect(podnet(['delete', '--name', name, '-f', clientFile]).code).toBe(0);
+    await waitReady(name, 2);
+    let sandboxes = await leakedNetns(`pn-${name}-pod-`);
+    for (let i = 0; i < 40 && sandboxes.length > 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      sandboxes = await leakedNetns(`pn-${name}-pod-`);
+    }
+    expect(sandboxes).toHaveLength(2); // the client's namespace is gone, its address released
+    expect(podnet(['down', '--name', name]).code).toBe(0);
+    expect(await leakedNetns(`pn-${name}-`)).toEqual([]);
+  });
 
   it('refuses bad flags before touching anything', async () => {
     expect(podnet(['up', '--name', 'tupbad', '--backend', 'ethernet']).code).toBe(2);

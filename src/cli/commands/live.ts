@@ -6,7 +6,8 @@ import { HttpObjectClient } from '../../client/http-client.js';
 import { externalNetns, isClusterName, nodeNetns } from '../../cluster/names.js';
 import { spawnInPod } from '../../runtime/process.js';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { logPath } from '../../runtime/argv.js';
 import { isNotFound } from '../../store/errors.js';
 import { UsageError } from '../errors.js';
 import { loadInputs } from '../inputs.js';
@@ -76,6 +77,51 @@ export function registerLive(program: Command): void {
       }
     }
   });
+
+  program
+    .command('logs <pod>')
+    .description("print a container's log (the first container unless -c); -f follows it")
+    .option('-n, --namespace <ns>', 'namespace of the pod', 'default')
+    .option('-c, --container <name>', 'container')
+    .option('-f, --follow', 'keep printing what the container writes')
+    .option('--name <name>', 'cluster name', 'podnet')
+    .action(
+      async (
+        podName: string,
+        flags: { namespace: string; container?: string; follow?: boolean; name: string },
+      ) => {
+        const pod = await liveClient(flags.name).get<Pod>('Pod', flags.namespace, podName);
+        if (!pod) throw new UsageError(`pod "${podName}" not found in namespace "${flags.namespace}"`);
+        const containers = (pod.spec?.containers ?? []).map((c) => c.name);
+        const container = flags.container ?? containers[0];
+        if (!containers.includes(container))
+          throw new UsageError(
+            `container "${container}" is not in pod ${podName} (containers: ${containers.join(', ')})`,
+          );
+        const file = logPath(clusterPaths(flags.name).dir, flags.namespace, podName, container);
+        let offset = 0;
+        const printNew = () => {
+          if (!existsSync(file)) return;
+          const size = statSync(file).size;
+          if (size <= offset) return;
+          const fd = openSync(file, 'r');
+          const buf = Buffer.alloc(size - offset);
+          readSync(fd, buf, 0, buf.length, offset);
+          closeSync(fd);
+          offset = size;
+          process.stdout.write(buf);
+        };
+        printNew();
+        if (!flags.follow) return;
+        await new Promise<void>((resolve) => {
+          const timer = setInterval(printNew, 200);
+          process.once('SIGINT', () => {
+            clearInterval(timer);
+            resolve();
+          });
+        });
+      },
+    );
 
   program
     .command('exec <target> [command...]')

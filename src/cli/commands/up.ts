@@ -1,12 +1,12 @@
 // podnet up / down / status: a local cluster in network namespaces (DESIGN.md §1-2).
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { Node, Pod } from '../../api/types.js';
 import { HttpObjectClient } from '../../client/http-client.js';
 import { clusterExists, createTopology, destroyCluster } from '../../cluster/apply.js';
 import { isClusterName } from '../../cluster/names.js';
-import { BACKENDS, planTopology, type Backend } from '../../cluster/topology.js';
+import { BACKENDS, planTopology, type Backend, type TopologyPlan } from '../../cluster/topology.js';
 import { isRoot, listNetns } from '../../host/netns.js';
 import { isAlive, recordedProcesses, startDetached, stopRecorded } from '../../host/processes.js';
 import { UsageError } from '../errors.js';
@@ -62,6 +62,107 @@ export async function tearDown(name: string): Promise<{ processes: number; names
   return { processes: procs.length, namespaces };
 }
 
+interface Settings {
+  nodes: number;
+  backend: Backend;
+  cni: string;
+  apiPort: string;
+}
+
+function agentArgv(
+  name: string,
+  n: TopologyPlan['nodes'][number],
+  plan: TopologyPlan,
+  cni: string,
+): string[] {
+  const paths = clusterPaths(name);
+  // nsenter --net, not `ip netns exec`: the agent must stay in the host's mount namespace,
+  // or the pod namespaces it creates (bind mounts under /run/netns) would be invisible outside.
+  return [
+    'nsenter',
+    `--net=/run/netns/${n.netns}`,
+    process.execPath,
+    join(DIST, 'main/agent.js'),
+    '--name',
+    name,
+    '--node',
+    n.name,
+    '--state-dir',
+    paths.dir,
+    '--socket',
+    paths.socket,
+    '--pod-cidr',
+    n.podCIDR,
+    '--host-ip',
+    n.address,
+    '--mtu',
+    String(plan.podMTU),
+    '--cni',
+    cni,
+  ];
+}
+
+const daemonArgv = (name: string, apiPort: string) => [
+  process.execPath,
+  join(DIST, 'main/daemon.js'),
+  '--state-dir',
+  clusterPaths(name).dir,
+  '--name',
+  name,
+  '--port',
+  apiPort,
+];
+
+async function waitNodesReady(client: HttpObjectClient, nodes: number): Promise<void> {
+  await waitFor(
+    'every node to be Ready',
+    async () => {
+      const list = await client.list<Node>('Node');
+      return (
+        list.length === nodes &&
+        list.every((x) => x.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      );
+    },
+    20000,
+  );
+}
+
+/**
+ * Picks up a cluster whose daemon or agents died (kill -9, reboot of podnet's processes): the
+ * namespaces and the store survived, so only the dead processes are started again; agents
+ * adopt the surviving pod sandboxes.
+ */
+async function resume(name: string, settings: Settings, step: (m: string) => void): Promise<void> {
+  const paths = clusterPaths(name);
+  const plan = planTopology({ name, nodes: settings.nodes, backend: settings.backend });
+  const alive = new Set(
+    recordedProcesses(paths.pids)
+      .filter((p) => isAlive(p.pid))
+      .map((p) => p.name),
+  );
+  const wanted = ['daemon', ...plan.nodes.map((n) => `agent-${n.name}`)];
+  if (wanted.every((w) => alive.has(w)))
+    throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
+  const client = new HttpObjectClient(paths.socket);
+  if (!alive.has('daemon')) {
+    step('restarting the API server and controllers (the store kept every object)...');
+    startDetached('daemon', daemonArgv(name, settings.apiPort), paths.pids, join(paths.logs, 'daemon.log'));
+  }
+  await waitFor('the API server', () => client.ready(), 20000);
+  for (const n of plan.nodes) {
+    if (alive.has(`agent-${n.name}`)) continue;
+    step(`restarting the agent of ${n.name} (it adopts the surviving pods)...`);
+    startDetached(
+      `agent-${n.name}`,
+      agentArgv(name, n, plan, settings.cni),
+      paths.pids,
+      join(paths.logs, `agent-${n.name}.log`),
+    );
+  }
+  await waitNodesReady(client, settings.nodes);
+  step(`cluster "${name}" is up again`);
+}
+
 async function up(flags: UpFlags): Promise<void> {
   const name = flags.name;
   checkName(name);
@@ -74,41 +175,44 @@ async function up(flags: UpFlags): Promise<void> {
     throw new UsageError('--cni must be podnet or reference');
   requireRoot('up');
   const paths = clusterPaths(name);
-  if ((await clusterExists(name)) || recordedProcesses(paths.pids).some((p) => isAlive(p.pid))) {
-    throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
-  }
   const t0 = performance.now();
   const step = (msg: string) =>
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(2)}s] ${msg}\n`);
+  const settingsFile = join(paths.dir, 'cluster.json');
+  if (await clusterExists(name)) {
+    if (!existsSync(settingsFile))
+      throw new UsageError(
+        `namespaces of cluster "${name}" exist but its state is gone; podnet down --name ${name} removes them`,
+      );
+    return resume(name, JSON.parse(readFileSync(settingsFile, 'utf8')) as Settings, step);
+  }
+  if (recordedProcesses(paths.pids).some((p) => isAlive(p.pid)))
+    throw new UsageError(`cluster "${name}" has processes running; podnet down --name ${name} first`);
   const plan = planTopology({ name, nodes, backend: flags.backend as Backend });
   try {
     rmSync(paths.dir, { recursive: true, force: true });
     mkdirSync(paths.logs, { recursive: true });
+    const settings: Settings = { nodes, backend: plan.backend, cni: flags.cni, apiPort: flags.apiPort };
+    writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
     step(
       `network: ${nodes} node${nodes > 1 ? 's' : ''} over ${plan.backend}, fabric ${plan.nodes[0].address}/${plan.nodePrefixLength}...`,
     );
     const created = await createTopology(plan);
     for (const w of created.warnings) step(`warning: ${w}`);
     step('API server and controllers...');
-    const node = process.execPath;
-    startDetached(
-      'daemon',
-      [node, join(DIST, 'main/daemon.js'), '--state-dir', paths.dir, '--name', name, '--port', flags.apiPort],
-      paths.pids,
-      join(paths.logs, 'daemon.log'),
-    );
+    startDetached('daemon', daemonArgv(name, flags.apiPort), paths.pids, join(paths.logs, 'daemon.log'));
     const client = new HttpObjectClient(paths.socket);
     await waitFor('the API server', () => client.ready(), 20000);
     step('nodes and their agents...');
     for (const n of plan.nodes) {
-      const created = await client.create<Node>({
+      const node = await client.create<Node>({
         apiVersion: 'v1',
         kind: 'Node',
         metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' } },
         spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
       });
       await client.updateStatus({
-        ...created,
+        ...node,
         status: {
           addresses: [
             { type: 'InternalIP', address: n.address },
@@ -116,43 +220,14 @@ async function up(flags: UpFlags): Promise<void> {
           ],
         },
       });
-      // nsenter --net, not `ip netns exec`: the agent must stay in the host's mount namespace,
-      // or the pod namespaces it creates (bind mounts under /run/netns) would be invisible outside.
-      const argv = [
-        'nsenter',
-        `--net=/run/netns/${n.netns}`,
-        node,
-        join(DIST, 'main/agent.js'),
-        '--name',
-        name,
-        '--node',
-        n.name,
-        '--state-dir',
-        paths.dir,
-        '--socket',
-        paths.socket,
-        '--pod-cidr',
-        n.podCIDR,
-        '--host-ip',
-        n.address,
-        '--mtu',
-        String(plan.podMTU),
-        '--cni',
-        flags.cni,
-      ];
-      startDetached(`agent-${n.name}`, argv, paths.pids, join(paths.logs, `agent-${n.name}.log`));
+      startDetached(
+        `agent-${n.name}`,
+        agentArgv(name, n, plan, flags.cni),
+        paths.pids,
+        join(paths.logs, `agent-${n.name}.log`),
+      );
     }
-    await waitFor(
-      'every node to be Ready',
-      async () => {
-        const list = await client.list<Node>('Node');
-        return (
-          list.length === nodes &&
-          list.every((x) => x.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-        );
-      },
-      20000,
-    );
+    await waitNodesReady(client, nodes);
     step(`cluster "${name}" is up`);
     process.stdout.write(
       `cluster "${name}": ${nodes} node(s), ${plan.backend}, CNI ${flags.cni}; API https://127.0.0.1:${flags.apiPort}\nkubeconfig: ${paths.kubeconfig}\n  KUBECONFIG=${paths.kubeconfig} kubectl get nodes\n`,
