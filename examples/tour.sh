@@ -45,4 +45,6 @@ step explain "production/$FRONTEND" web "${BAD[@]}"
 echo; echo "== 9. Diff: what the pull request changes"
 step diff "${GOOD[@]}" --against examples/production --against examples/broken
 echo
-echo "Tour done. Every command above also takes -o json."
+echo "Offline tour done. Every command above also takes -o json."
+echo
+examples/cluster-tour.sh
