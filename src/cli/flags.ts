@@ -42,3 +42,15 @@ export function parsePort(value: string): number | string {
     throw new UsageError(`"${value}" is neither a port number nor a port name`);
   return value;
 }
+
+/** -f, or --kubeconfig/--context for a real cluster, or --name for the running local cluster. */
+export function addSourceFlags(cmd: Command): Command {
+  return addFileFlag(cmd)
+    .option('--kubeconfig <file>', 'read the objects of a real cluster through its API')
+    .option('--context <name>', 'the kubeconfig context to use')
+    .option(
+      '--name <name>',
+      'the running local cluster to read when neither -f nor --kubeconfig is given',
+      'podnet',
+    );
+}

@@ -4,6 +4,9 @@ import { loadManifests, type LoadedManifests } from '../load/manifests.js';
 import { readManifestTexts, readStdinSync } from '../load/read.js';
 import { simulateCluster } from '../offline/simulate.js';
 import type { ObjectStore } from '../store/store.js';
+import { existsSync } from 'node:fs';
+import { clusterFromKubeconfig } from './remote.js';
+import { clusterPaths } from './cluster-state.js';
 import { InputError, UsageError } from './errors.js';
 
 export interface LoadedCluster {
@@ -40,4 +43,34 @@ export async function clusterFromFiles(files: string[]): Promise<LoadedCluster> 
     defaultClusterConfig,
   );
   return { cluster, manifests, store };
+}
+
+export interface SourceFlags {
+  filename: string[];
+  kubeconfig?: string;
+  context?: string;
+  /** The local cluster to read when neither -f nor --kubeconfig is given. */
+  name?: string;
+}
+
+/**
+ * Where analysis commands read objects (DESIGN.md §3): manifests with -f (simulated by the
+ * controllers), a real cluster with --kubeconfig (its state as it is), or else the running
+ * local cluster `--name` through its kubeconfig.
+ */
+export async function clusterFromSource(
+  flags: SourceFlags,
+): Promise<{ cluster: Cluster; store: ObjectStore; manifests?: LoadedManifests }> {
+  if (flags.kubeconfig && flags.filename.length > 0)
+    throw new UsageError('give either -f or --kubeconfig, not both');
+  if (flags.filename.length > 0) return clusterFromFiles(flags.filename);
+  if (flags.kubeconfig) return clusterFromKubeconfig(flags.kubeconfig, flags.context);
+  const name = flags.name ?? 'podnet';
+  const kubeconfig = clusterPaths(name).kubeconfig;
+  if (!existsSync(kubeconfig)) {
+    throw new UsageError(
+      `no input: give manifests with -f FILE|DIR|-, a cluster with --kubeconfig FILE, or start the local cluster "${name}" with podnet up`,
+    );
+  }
+  return clusterFromKubeconfig(kubeconfig, flags.context);
 }

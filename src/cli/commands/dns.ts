@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { buildDnsIndex, answer, type PodsMode } from '../../dns/records.js';
 import { resolve, resolvConfFor } from '../../dns/resolver.js';
 import { findPod } from '../../analysis/trace/target.js';
-import { clusterFromFiles } from '../inputs.js';
+import { clusterFromSource } from '../inputs.js';
 import { UsageError } from '../errors.js';
-import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
+import { addSourceFlags, addOutputFlag, checkOutput } from '../flags.js';
 import { printData } from '../output.js';
 
 const TYPES = ['A', 'AAAA', 'SRV', 'PTR', 'CNAME', 'TXT', 'NS', 'SOA', 'ANY'];
@@ -14,6 +14,9 @@ const MODES = ['insecure', 'verified', 'disabled'];
 
 interface DnsFlags {
   filename: string[];
+  kubeconfig?: string;
+  context?: string;
+  name?: string;
   type: string;
   from?: string;
   pods: string;
@@ -29,7 +32,7 @@ export function registerDns(program: Command): void {
     .option('--type <type>', `record type: ${TYPES.join('|')}`, 'A')
     .option('--from <ns/pod>', "resolve as this pod's resolver would: search path and ndots:5")
     .option('--pods <mode>', 'pod records mode: insecure|verified|disabled', 'insecure');
-  addFileFlag(cmd);
+  addSourceFlags(cmd);
   addOutputFlag(cmd, ['text', 'json', 'yaml'], 'text');
   cmd.action(async (name: string, flags: DnsFlags) => {
     const output = checkOutput(flags.output, ['text', 'json', 'yaml']);
@@ -38,7 +41,7 @@ export function registerDns(program: Command): void {
       throw new UsageError(`unknown record type "${flags.type}": use one of ${TYPES.join(', ')}`);
     if (!MODES.includes(flags.pods))
       throw new UsageError(`unknown --pods mode "${flags.pods}": use insecure, verified or disabled`);
-    const { cluster } = await clusterFromFiles(flags.filename);
+    const { cluster } = await clusterFromSource(flags);
     const index = buildDnsIndex(cluster, {
       zone: cluster.config.clusterDomain,
       pods: flags.pods as PodsMode,

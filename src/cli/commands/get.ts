@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import type { KubeObject, Pod } from '../../api/types.js';
 import { isNamespacedKind } from '../../load/kinds.js';
-import { clusterFromFiles } from '../inputs.js';
+import { clusterFromSource } from '../inputs.js';
 import { liveClient } from './live.js';
 import { UsageError } from '../errors.js';
 import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
@@ -13,6 +13,8 @@ import { columnsFor } from '../print/resource-table.js';
 interface GetFlags {
   filename: string[];
   name: string;
+  kubeconfig?: string;
+  context?: string;
   namespace?: string;
   allNamespaces?: boolean;
   output: string;
@@ -28,7 +30,9 @@ export function registerGet(program: Command): void {
     )
     .option('-n, --namespace <ns>', 'namespace (default "default")')
     .option('-A, --all-namespaces', 'list across all namespaces')
-    .option('--name <name>', 'the running cluster to read when no -f is given', 'podnet');
+    .option('--name <name>', 'the running cluster to read when no -f is given', 'podnet')
+    .option('--kubeconfig <file>', 'read the objects of a real cluster through its API')
+    .option('--context <name>', 'the kubeconfig context to use');
   addFileFlag(cmd);
   addOutputFlag(cmd, FORMATS, 'table');
   cmd.action(async (resource: string, name: string | undefined, flags: GetFlags) => {
@@ -40,8 +44,8 @@ export function registerGet(program: Command): void {
     // With -f: the simulated cluster of the manifests; without: the running local cluster.
     let items: KubeObject[];
     let pods: Pod[];
-    if (flags.filename.length > 0) {
-      const { store } = await clusterFromFiles(flags.filename);
+    if (flags.filename.length > 0 || flags.kubeconfig) {
+      const { store } = await clusterFromSource(flags);
       items = store.list(kind, ns);
       pods = store.list('Pod') as Pod[];
     } else {

@@ -2,12 +2,15 @@
 // an error, 0 otherwise; 2 for bad input (clusterFromFiles throws InputError).
 import type { Command } from 'commander';
 import { hasErrors, lint, type Finding } from '../../lint/index.js';
-import { clusterFromFiles } from '../inputs.js';
-import { addFileFlag, addOutputFlag, checkOutput } from '../flags.js';
+import { clusterFromSource } from '../inputs.js';
+import { addSourceFlags, addOutputFlag, checkOutput } from '../flags.js';
 import { printData, formatTable, painter, useColor } from '../output.js';
 
 interface LintOptions {
   filename: string[];
+  kubeconfig?: string;
+  context?: string;
+  name?: string;
   output: string;
 }
 
@@ -48,11 +51,11 @@ export function registerLint(program: Command): void {
     .description(
       'check NetworkPolicies, Services, Ingresses and routes for mistakes that break traffic (codes: docs/lint.md)',
     );
-  addFileFlag(cmd);
+  addSourceFlags(cmd);
   addOutputFlag(cmd, FORMATS, 'table');
   cmd.action(async (opts: LintOptions) => {
     const output = checkOutput(opts.output, FORMATS);
-    const { cluster, manifests } = await clusterFromFiles(opts.filename);
+    const { cluster, manifests } = await clusterFromSource(opts);
     const findings = lint(cluster, manifests);
     if (output === 'table') process.stdout.write(formatFindingsTable(findings, useColor()));
     else printData({ findings }, output as 'json' | 'yaml');

@@ -6,13 +6,16 @@ import {
   groupedMatrixJson,
   matrixJson,
 } from '../../analysis/reachability.js';
-import { clusterFromFiles } from '../inputs.js';
-import { addFileFlag, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
+import { clusterFromSource } from '../inputs.js';
+import { addSourceFlags, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
 import { printData, painter, useColor } from '../output.js';
 import { formatMatrixTable } from '../print/matrix-table.js';
 
 interface MatrixOptions {
   filename: string[];
+  kubeconfig?: string;
+  context?: string;
+  name?: string;
   port: string[];
   protocol?: string;
   output: string;
@@ -34,13 +37,13 @@ export function registerMatrix(program: Command): void {
       'TCP, UDP or SCTP (default TCP; with no --port, every declared protocol)',
     )
     .option('--grouped', 'JSON per class of pods that policy cannot tell apart');
-  addFileFlag(cmd);
+  addSourceFlags(cmd);
   addOutputFlag(cmd, ['table', 'json', 'yaml'], 'table');
   cmd.action(async (opts: MatrixOptions) => {
     const output = checkOutput(opts.output, ['table', 'json', 'yaml']);
     const ports = opts.port.map(parsePort);
     const protocol = parseProtocol(opts.protocol);
-    const { cluster } = await clusterFromFiles(opts.filename);
+    const { cluster } = await clusterFromSource(opts);
     let probes = ports.map((port) => ({ port, protocol }));
     if (probes.length === 0)
       probes = defaultProbes(cluster).filter((p) => !opts.protocol || p.protocol === protocol);

@@ -4,15 +4,18 @@ import { trace, type TraceOptions } from '../../analysis/trace/trace.js';
 import { TargetError } from '../../analysis/trace/target.js';
 import { RequestParseError } from '../../ingress/index.js';
 import { explain } from '../../analysis/explain.js';
-import { clusterFromFiles } from '../inputs.js';
+import { clusterFromSource } from '../inputs.js';
 import { UsageError } from '../errors.js';
-import { addFileFlag, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
+import { addSourceFlags, addOutputFlag, checkOutput, collect, parsePort, parseProtocol } from '../flags.js';
 import { printData, painter, useColor } from '../output.js';
 import { formatTraceText } from '../print/trace-text.js';
 import { formatExplainText } from '../print/explain-text.js';
 
 interface TraceFlags {
   filename: string[];
+  kubeconfig?: string;
+  context?: string;
+  name?: string;
   port?: string;
   protocol?: string;
   method?: string;
@@ -37,7 +40,7 @@ function traceCommand(program: Command, name: 'trace' | 'explain', description: 
     )
     .option('--gateway <ns/name>', 'enter through this Gateway instead of the Ingress controller')
     .option('--ingress-class <name>', 'the IngressClass the Ingress controller serves');
-  addFileFlag(cmd);
+  addSourceFlags(cmd);
   addOutputFlag(cmd, ['text', 'json', 'yaml'], 'text');
   return cmd;
 }
@@ -57,7 +60,7 @@ function optionsOf(flags: TraceFlags): TraceOptions {
 
 async function runTrace(src: string, dst: string, flags: TraceFlags) {
   const output = checkOutput(flags.output, ['text', 'json', 'yaml']);
-  const { cluster } = await clusterFromFiles(flags.filename);
+  const { cluster } = await clusterFromSource(flags);
   try {
     const result = trace(cluster, src, dst, optionsOf(flags));
     return { output, result, cluster };

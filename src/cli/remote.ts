@@ -1,0 +1,429 @@
+// Reading a real cluster through its Kubernetes API (`--kubeconfig FILE [--context C]`) with the
+// official @kubernetes/client-node (1.4.x: its 2.x does not load on Node 20). The objects are put
+// in an ObjectStore as they are and NO controllers run: the cluster's own EndpointSlices, pod IPs
+// and ClusterIPs are authoritative. Secrets: only kubernetes.io/tls ones, and of those only the
+// metadata and tls.crt (lint's certificate checks); keys and other data are dropped on arrival.
+import {
+  ApiException,
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  KubeConfig,
+  NetworkingV1Api,
+} from '@kubernetes/client-node';
+// The generated serializer turns the client's typed models (camel-cased `_from`, Date timestamps)
+// back into wire JSON, the shape every podnet module reads. Not re-exported by the package index.
+import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
+import { defaultClusterConfig, type Cluster, type ClusterConfig } from '../api/cluster.js';
+import type { KubeObject } from '../api/types.js';
+import { cidrContainsCIDR, formatCIDR, parseCIDR, type CIDR } from '../lib/netaddr/index.js';
+import { clusterFromStore } from '../offline/simulate.js';
+import { ObjectStore } from '../store/store.js';
+import { UsageError } from './errors.js';
+
+const PAGE = 500;
+const TLS_SECRET = 'kubernetes.io/tls';
+
+interface ListPage {
+  items?: unknown[];
+  metadata?: { _continue?: string; continue?: string };
+}
+
+/** One kind to list: `fetch` gets a page; `listType` names the typed model to serialize back. */
+interface Source {
+  kind: string;
+  apiVersion: string;
+  /** Plural, for messages and RBAC hints. */
+  resource: string;
+  listType?: string;
+  fetch: (cont: string | undefined) => Promise<ListPage>;
+  /** A 404 means the API is not served (CRDs not installed): no objects, not an error. */
+  optional?: boolean;
+}
+
+interface Target {
+  server: string;
+  context: string;
+  user: string;
+}
+
+/**
+ * Lists every kind podnet models from the cluster of the kubeconfig's current context (or
+ * `context`) and returns it as a Cluster, with the store holding every object (workloads too).
+ * Throws UsageError with a message naming the server and what to check on any failure.
+ */
+export async function clusterFromKubeconfig(
+  path: string,
+  context?: string,
+): Promise<{ cluster: Cluster; store: ObjectStore }> {
+  const { kc, target } = loadKubeconfig(path, context);
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const batch = kc.makeApiClient(BatchV1Api);
+  const discovery = kc.makeApiClient(DiscoveryV1Api);
+  const networking = kc.makeApiClient(NetworkingV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const all = (cont: string | undefined) => ({ limit: PAGE, _continue: cont });
+  const crd = (group: string, version: string, plural: string) => (cont: string | undefined) =>
+    custom.listClusterCustomObject({ group, version, plural, ...all(cont) }) as Promise<ListPage>;
+
+  const namespaces: Source = {
+    kind: 'Namespace',
+    apiVersion: 'v1',
+    resource: 'namespaces',
+    listType: 'V1NamespaceList',
+    fetch: (c) => core.listNamespace(all(c)),
+  };
+  const sources: Source[] = [
+    {
+      kind: 'Node',
+      apiVersion: 'v1',
+      resource: 'nodes',
+      listType: 'V1NodeList',
+      fetch: (c) => core.listNode(all(c)),
+    },
+    {
+      kind: 'Pod',
+      apiVersion: 'v1',
+      resource: 'pods',
+      listType: 'V1PodList',
+      fetch: (c) => core.listPodForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'Service',
+      apiVersion: 'v1',
+      resource: 'services',
+      listType: 'V1ServiceList',
+      fetch: (c) => core.listServiceForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'EndpointSlice',
+      apiVersion: 'discovery.k8s.io/v1',
+      resource: 'endpointslices',
+      listType: 'V1EndpointSliceList',
+      fetch: (c) => discovery.listEndpointSliceForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      resource: 'networkpolicies',
+      listType: 'V1NetworkPolicyList',
+      fetch: (c) => networking.listNetworkPolicyForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'Ingress',
+      apiVersion: 'networking.k8s.io/v1',
+      resource: 'ingresses',
+      listType: 'V1IngressList',
+      fetch: (c) => networking.listIngressForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'IngressClass',
+      apiVersion: 'networking.k8s.io/v1',
+      resource: 'ingressclasses',
+      listType: 'V1IngressClassList',
+      fetch: (c) => networking.listIngressClass(all(c)),
+    },
+    {
+      kind: 'Secret',
+      apiVersion: 'v1',
+      resource: 'secrets',
+      listType: 'V1SecretList',
+      fetch: (c) => listTlsSecrets(core, c),
+    },
+    {
+      kind: 'Deployment',
+      apiVersion: 'apps/v1',
+      resource: 'deployments',
+      listType: 'V1DeploymentList',
+      fetch: (c) => apps.listDeploymentForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'ReplicaSet',
+      apiVersion: 'apps/v1',
+      resource: 'replicasets',
+      listType: 'V1ReplicaSetList',
+      fetch: (c) => apps.listReplicaSetForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'StatefulSet',
+      apiVersion: 'apps/v1',
+      resource: 'statefulsets',
+      listType: 'V1StatefulSetList',
+      fetch: (c) => apps.listStatefulSetForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'DaemonSet',
+      apiVersion: 'apps/v1',
+      resource: 'daemonsets',
+      listType: 'V1DaemonSetList',
+      fetch: (c) => apps.listDaemonSetForAllNamespaces(all(c)),
+    },
+    {
+      kind: 'Job',
+      apiVersion: 'batch/v1',
+      resource: 'jobs',
+      listType: 'V1JobList',
+      fetch: (c) => batch.listJobForAllNamespaces(all(c)),
+    },
+    ...gatewaySources(crd),
+  ];
+  const serviceCIDRs: Source = {
+    kind: 'ServiceCIDR',
+    apiVersion: 'networking.k8s.io/v1',
+    resource: 'servicecidrs',
+    fetch: crd('networking.k8s.io', 'v1', 'servicecidrs'),
+    optional: true,
+  };
+
+  // One request first, so that an unreachable server or rejected credentials give one message.
+  const first = await listAll(namespaces, target);
+  const rest = await Promise.all(sources.map((s) => listAll(s, target)));
+  const cidrs = await listAll(serviceCIDRs, target).catch(() => [] as KubeObject[]);
+
+  const store = new ObjectStore();
+  for (const o of [...first, ...rest.flat()]) store.create(o);
+  const config = inferConfig(store.list('Node'), cidrs);
+  return { cluster: clusterFromStore(store, config), store };
+}
+
+function loadKubeconfig(path: string, context: string | undefined): { kc: KubeConfig; target: Target } {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (e) {
+    throw new UsageError(`cannot read kubeconfig ${path}: ${errorText(e)}`);
+  }
+  if (kc.getContexts().length === 0 && kc.getClusters().length === 0)
+    throw new UsageError(`${path} is not a kubeconfig: it defines no clusters and no contexts`);
+  if (context !== undefined) {
+    if (!kc.getContextObject(context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new UsageError(
+        `kubeconfig ${path} has no context "${context}"` +
+          (known.length ? `; its contexts: ${known.join(', ')}` : ' (it defines no contexts)'),
+      );
+    }
+    kc.setCurrentContext(context);
+  }
+  const current = kc.getCurrentContext();
+  if (!current || !kc.getContextObject(current))
+    throw new UsageError(
+      `kubeconfig ${path} has no current context: give --context NAME` +
+        (kc.getContexts().length
+          ? ` (one of ${kc
+              .getContexts()
+              .map((c) => c.name)
+              .join(', ')})`
+          : ''),
+    );
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server)
+    throw new UsageError(`context "${current}" of kubeconfig ${path} names no cluster with a server address`);
+  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify)
+    throw new UsageError(
+      `cluster "${cluster.name}" of kubeconfig ${path} uses plain HTTP (${cluster.server}), which the ` +
+        `Kubernetes client refuses: use the cluster's HTTPS address`,
+    );
+  return { kc, target: { server: cluster.server, context: current, user: kc.getCurrentUser()?.name ?? '' } };
+}
+
+function gatewaySources(
+  crd: (group: string, version: string, plural: string) => (cont: string | undefined) => Promise<ListPage>,
+): Source[] {
+  const group = 'gateway.networking.k8s.io';
+  // Older installs serve only v1beta1 of the kinds that are v1 today: fall back on a 404.
+  const withFallback = (plural: string, versions: string[]) => async (cont: string | undefined) => {
+    for (const [i, v] of versions.entries()) {
+      try {
+        return await crd(group, v, plural)(cont);
+      } catch (e) {
+        if (!(e instanceof ApiException && e.code === 404) || i === versions.length - 1) throw e;
+      }
+    }
+    return {};
+  };
+  return [
+    ['GatewayClass', 'gatewayclasses', ['v1', 'v1beta1']],
+    ['Gateway', 'gateways', ['v1', 'v1beta1']],
+    ['HTTPRoute', 'httproutes', ['v1', 'v1beta1']],
+    ['ReferenceGrant', 'referencegrants', ['v1beta1', 'v1']],
+  ].map(([kind, resource, versions]) => ({
+    kind: kind as string,
+    apiVersion: `${group}/${(versions as string[])[0]}`,
+    resource: resource as string,
+    fetch: withFallback(resource as string, versions as string[]),
+    optional: true,
+  }));
+}
+
+/** TLS Secrets only, filtered by the server where it can (a 400 on the field selector: here). */
+async function listTlsSecrets(core: CoreV1Api, cont: string | undefined): Promise<ListPage> {
+  try {
+    return await core.listSecretForAllNamespaces({
+      limit: PAGE,
+      _continue: cont,
+      fieldSelector: `type=${TLS_SECRET}`,
+    });
+  } catch (e) {
+    if (!(e instanceof ApiException && e.code === 400)) throw e;
+    return core.listSecretForAllNamespaces({ limit: PAGE, _continue: cont });
+  }
+}
+
+/** Every object of a source, all pages, as wire JSON with kind/apiVersion set. */
+async function listAll(src: Source, target: Target): Promise<KubeObject[]> {
+  const out: KubeObject[] = [];
+  let cont: string | undefined;
+  do {
+    let page: ListPage;
+    try {
+      page = await src.fetch(cont);
+    } catch (e) {
+      if (src.optional && e instanceof ApiException && e.code === 404) return [];
+      throw failure(e, src, target);
+    }
+    // The typed list of the client serializes back to the wire shape (what the server sent).
+    const wire = (src.listType ? ObjectSerializer.serialize(page, src.listType, '') : page) as {
+      items?: KubeObject[];
+      metadata?: { continue?: string };
+    };
+    for (const item of wire.items ?? []) {
+      const obj = clean({ ...item, kind: src.kind, apiVersion: item.apiVersion ?? src.apiVersion });
+      if (obj) out.push(obj);
+    }
+    cont = wire.metadata?.continue || undefined;
+  } while (cont);
+  return out;
+}
+
+/** Drops what no analysis reads and what must not be kept (Secret data other than tls.crt). */
+function clean(obj: KubeObject): KubeObject | undefined {
+  const md: NonNullable<KubeObject['metadata']> & { managedFields?: unknown } = { ...obj.metadata };
+  delete md.managedFields;
+  if (typeof md.creationTimestamp === 'string')
+    md.creationTimestamp = md.creationTimestamp.replace(/\.\d+Z$/, 'Z');
+  if (obj.kind !== 'Secret') return { ...obj, metadata: md };
+  const s = obj as KubeObject & { type?: string; data?: Record<string, string> };
+  if (s.type !== TLS_SECRET) return undefined;
+  // Annotations may hold the whole Secret (kubectl's last-applied-configuration): none kept.
+  const { name, namespace, uid, resourceVersion, creationTimestamp, labels } = md;
+  const crt = s.data?.['tls.crt'];
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace, uid, resourceVersion, creationTimestamp, labels },
+    type: TLS_SECRET,
+    ...(crt === undefined ? {} : { data: { 'tls.crt': crt } }),
+  } as KubeObject;
+}
+
+/**
+ * The address plan of the real cluster where it shows: the pod CIDR covering the nodes' podCIDRs
+ * (with their prefix length) and the Service CIDR of the ServiceCIDR objects (Kubernetes ≥ 1.33).
+ * Anything not visible keeps podnet's default.
+ */
+function inferConfig(nodes: KubeObject[], serviceCIDRs: KubeObject[]): ClusterConfig {
+  const config: ClusterConfig = { ...defaultClusterConfig };
+  const nodeRanges = nodes
+    .map((n) => (n as { spec?: { podCIDR?: string } }).spec?.podCIDR)
+    .map((s) => (s ? parseCIDR(s) : null))
+    .filter((c): c is CIDR => c?.family === 4);
+  if (nodeRanges.length > 0) {
+    const def = parseCIDR(config.podCIDR)!;
+    const prefix = nodeRanges[0].prefix;
+    if (!nodeRanges.every((c) => cidrContainsCIDR(def, c))) config.podCIDR = formatCIDR(covering(nodeRanges));
+    if (nodeRanges.every((c) => c.prefix === prefix)) config.nodeCIDRMaskSize = prefix;
+  }
+  const kubernetesFirst = [...serviceCIDRs].sort(
+    (a, b) => Number(b.metadata?.name === 'kubernetes') - Number(a.metadata?.name === 'kubernetes'),
+  );
+  for (const sc of kubernetesFirst) {
+    const v4 = ((sc as { spec?: { cidrs?: string[] } }).spec?.cidrs ?? [])
+      .map((s) => parseCIDR(s))
+      .find((c) => c?.family === 4);
+    if (v4) {
+      config.serviceCIDR = formatCIDR(v4);
+      break;
+    }
+  }
+  return config;
+}
+
+/** The smallest IPv4 prefix holding every range. */
+function covering(ranges: CIDR[]): CIDR {
+  let prefix = Math.min(...ranges.map((r) => r.prefix));
+  const mask = (p: number) => ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - p)) - 1n);
+  while (
+    prefix > 0 &&
+    !ranges.every((r) => (r.network & mask(prefix)) === (ranges[0].network & mask(prefix)))
+  )
+    prefix--;
+  return { family: 4, prefix, network: ranges[0].network & mask(prefix) };
+}
+
+function failure(e: unknown, src: Source, t: Target): UsageError {
+  const where = `the API server ${t.server} (context "${t.context}")`;
+  if (e instanceof ApiException) {
+    const reason = statusMessage(e.body);
+    if (e.code === 401)
+      return new UsageError(
+        `${where} rejected the credentials of user "${t.user}" (401 Unauthorized): check the token, ` +
+          `client certificate or exec plugin of that user in the kubeconfig, and that it has not expired`,
+      );
+    if (e.code === 403)
+      return new UsageError(
+        `${where} forbids user "${t.user}" to list ${src.resource} in all namespaces (403 Forbidden` +
+          `${reason ? `: ${reason}` : ''}): podnet needs cluster-wide list access to ${src.resource} ` +
+          `(check with \`kubectl auth can-i list ${src.resource} -A\`)`,
+      );
+    return new UsageError(
+      `${where} answered ${e.code} when listing ${src.resource}${reason ? `: ${reason}` : ''}`,
+    );
+  }
+  const code = errorCode(e);
+  if (code === 'ECONNREFUSED')
+    return new UsageError(
+      `cannot connect to ${where}: connection refused. Is the cluster running, and is the server ` +
+        `address in the kubeconfig right?`,
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new UsageError(`cannot resolve the host of ${where}: check the server address in the kubeconfig`);
+  if (code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ECONNRESET')
+    return new UsageError(`cannot reach ${where} (${code}): check the network and the server address`);
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME|TLS|SSL/.test(code))
+    return new UsageError(
+      `TLS verification of ${where} failed (${code}): check certificate-authority(-data) of the ` +
+        `cluster in the kubeconfig`,
+    );
+  return new UsageError(`listing ${src.resource} from ${where} failed: ${errorText(e)}`);
+}
+
+function statusMessage(body: unknown): string {
+  if (typeof body === 'string') {
+    try {
+      return statusMessage(JSON.parse(body));
+    } catch {
+      return '';
+    }
+  }
+  const m = (body as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : '';
+}
+
+/** The system error code of a failed request (node-fetch's FetchError or its cause). */
+function errorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 4; depth++) {
+    const c = cur as { code?: unknown; errno?: unknown; cause?: unknown };
+    if (typeof c.code === 'string') return c.code;
+    if (typeof c.errno === 'string') return c.errno;
+    cur = c.cause;
+  }
+  return undefined;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
