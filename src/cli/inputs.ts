@@ -5,7 +5,6 @@ import { readManifestTexts, readStdinSync } from '../load/read.js';
 import { simulateCluster } from '../offline/simulate.js';
 import type { ObjectStore } from '../store/store.js';
 import { existsSync } from 'node:fs';
-import { clusterFromKubeconfig } from './remote.js';
 import { clusterPaths } from './cluster-state.js';
 import { InputError, UsageError } from './errors.js';
 
@@ -64,6 +63,8 @@ export async function clusterFromSource(
   if (flags.kubeconfig && flags.filename.length > 0)
     throw new UsageError('give either -f or --kubeconfig, not both');
   if (flags.filename.length > 0) return clusterFromFiles(flags.filename);
+  // Loaded on demand: @kubernetes/client-node takes ~0.5 s to load, which -f users should not pay.
+  const { clusterFromKubeconfig } = await import('./remote.js');
   if (flags.kubeconfig) return clusterFromKubeconfig(flags.kubeconfig, flags.context);
   const name = flags.name ?? 'podnet';
   const kubeconfig = clusterPaths(name).kubeconfig;

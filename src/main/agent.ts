@@ -8,6 +8,7 @@ import { NodeAgent, type ContainerRuntime } from '../agent/agent.js';
 import { HttpObjectClient } from '../client/http-client.js';
 import { podnetConflist, PODNET_CNI_DIR, REFERENCE_CNI_DIR, referenceConflist } from '../cni/conflists.js';
 import { execRunner } from '../cni/exec-runner.js';
+import { inProcessRunner } from '../cni/in-process-runner.js';
 import { Invoker } from '../cni/invoke.js';
 import { runtimeFor } from '../agent/runtime.js';
 
@@ -38,7 +39,7 @@ if (missing.length) {
     : podnetConflist(v['pod-cidr']!, { dataDir: join(v['state-dir']!, 'ipam', v.node!), mtu: Number(v.mtu) });
   const invoker = new Invoker({
     cniPath: [reference ? REFERENCE_CNI_DIR : PODNET_CNI_DIR],
-    runner: execRunner,
+    runner: inProcessRunner(execRunner),
     baseEnv: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
   });
   const runtime: ContainerRuntime = runtimeFor(v['state-dir']!, log);
