@@ -30,6 +30,21 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const PODNET = join(ROOT, 'bin', 'podnet');
 const CLUSTER = 'tbench';
 const API_PORT = 26443;
+
+/** `podnet up` for the benchmark cluster: 2 nodes, the given backend and CNI. */
+const upArgs = (backend: string, cni: string) => [
+  'up',
+  '--name',
+  CLUSTER,
+  '--nodes',
+  '2',
+  '--backend',
+  backend,
+  '--cni',
+  cni,
+  '--api-port',
+  String(API_PORT),
+];
 const NODE_NETNS = 'pn-tbcni-node';
 const podNetns = (i: number) => `pn-tbcni-p${i}`;
 const PATH_ENV = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
@@ -229,25 +244,9 @@ async function startupRun(backend: string, cni: string): Promise<StartupRun> {
   let ready = NaN;
   let upDone = false;
   try {
-    const up = podnet(
-      stateRoot,
-      [
-        'up',
-        '--name',
-        CLUSTER,
-        '--nodes',
-        '2',
-        '--backend',
-        backend,
-        '--cni',
-        cni,
-        '--api-port',
-        String(API_PORT),
-      ],
-      (line, ms) => {
-        if (Number.isNaN(upLine) && /^\[\d/.test(line)) upLine = ms;
-      },
-    ).finally(() => (upDone = true));
+    const up = podnet(stateRoot, upArgs(backend, cni), (line, ms) => {
+      if (Number.isNaN(upLine) && /^\[\d/.test(line)) upLine = ms;
+    }).finally(() => (upDone = true));
     // Watch as the benchmark's kubectl would, while the command runs.
     const watch = (async () => {
       let conf: Api | undefined;
@@ -483,19 +482,7 @@ async function podsRun(
   const file = join(stateRoot, 'deploy.yaml');
   writeFileSync(file, deploymentYaml(replicas));
   try {
-    const u = await podnet(stateRoot, [
-      'up',
-      '--name',
-      CLUSTER,
-      '--nodes',
-      '2',
-      '--backend',
-      backend,
-      '--cni',
-      cni,
-      '--api-port',
-      String(API_PORT),
-    ]);
+    const u = await podnet(stateRoot, upArgs(backend, cni));
     if (u.code !== 0) throw new Error(`podnet up failed: ${u.stderr.trim()}`);
     const conf = readKubeconfig(join(stateRoot, CLUSTER, 'kubeconfig'))!;
     const t0 = now();

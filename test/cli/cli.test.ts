@@ -109,6 +109,20 @@ describe('lint on the broken pull request', () => {
   });
 });
 
+describe('podnet up --config', () => {
+  it('rejects an unknown setting before doing anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podnet-cfg-'));
+    try {
+      writeFileSync(join(dir, 'up.yaml'), 'nodez: 3\n');
+      const r = podnet(['up', '--config', join(dir, 'up.yaml')]);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('unknown setting "nodez" (known: name, nodes, backend, cni, apiPort)');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('large output', () => {
   it('is written whole to a pipe (no truncation at 64 KiB on exit)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podnet-cli-'));

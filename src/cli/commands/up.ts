@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
 import type { Node, Pod } from '../../api/types.js';
 import { HttpObjectClient } from '../../client/http-client.js';
 import { clusterExists, createTopology, destroyCluster } from '../../cluster/apply.js';
@@ -19,6 +20,34 @@ interface UpFlags {
   backend: string;
   cni: string;
   apiPort: string;
+  config?: string;
+}
+
+const CONFIG_KEYS = ['name', 'nodes', 'backend', 'cni', 'apiPort'] as const;
+
+/**
+ * `--config FILE`: a YAML map with any of name, nodes, backend, cni, apiPort. Flags given on
+ * the command line win over the file; unknown keys are an error, so a typo is not ignored.
+ */
+function applyConfigFile(flags: UpFlags, given: (key: string) => boolean): UpFlags {
+  if (!flags.config) return flags;
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(flags.config, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--config ${flags.config}: ${e instanceof Error ? e.message.split('\n')[0] : e}`);
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new UsageError(`--config ${flags.config}: expected a map of settings`);
+  const out = { ...flags };
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    if (!(CONFIG_KEYS as readonly string[]).includes(k))
+      throw new UsageError(
+        `--config ${flags.config}: unknown setting "${k}" (known: ${CONFIG_KEYS.join(', ')})`,
+      );
+    if (!given(k)) (out as unknown as Record<string, string>)[k] = String(v);
+  }
+  return out;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -248,7 +277,10 @@ export function registerUp(program: Command): void {
     .option('--backend <backend>', 'between nodes: vxlan or host-gw', 'vxlan')
     .option('--cni <plugins>', 'podnet (ours) or reference (Debian containernetworking-plugins)', 'podnet')
     .option('--api-port <port>', 'API server port on 127.0.0.1', '6443')
-    .action((flags: UpFlags) => up(flags));
+    .option('--config <file>', 'YAML settings: name, nodes, backend, cni, apiPort (flags win)')
+    .action((flags: UpFlags, cmd: Command) =>
+      up(applyConfigFile(flags, (k) => cmd.getOptionValueSource(k) === 'cli')),
+    );
 
   program
     .command('down')
