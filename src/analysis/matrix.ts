@@ -2,11 +2,11 @@
 // which pods, per NetworkPolicy. Computed over pod classes with bit sets:
 //   row[S] = egressAllowed[S] ∩ {D : ingressAllowed[D] ∋ S} ∩ {D serving the port}
 // Each peer's set of classes is computed once and reused by every rule that names it.
-import { containerPorts } from '../api/pod.js';
+import { containerPorts, portsKey } from '../api/pod.js';
 import { selectorMatches } from '../api/selector.js';
 import type { Protocol } from '../api/types.js';
 import { BitSet } from '../lib/collections/bitset.js';
-import { stableJson } from '../controllers/names.js';
+import { stableJson } from '../lib/collections/stable-json.js';
 import type { PolicyEndpoint, Traffic } from '../policy/endpoint.js';
 import { peerSelects, portMatches } from '../policy/evaluate.js';
 import type { PeerModel, PolicyModel, RuleModel } from '../policy/model.js';
@@ -95,7 +95,7 @@ export function computeClassMatrix(classes: PodClass[], policies: PolicyModel[],
   classes.forEach((c, i) => {
     if (dstPort[i] === undefined) return;
     const pod = c.representative.pod?.object;
-    const key = `${dstPort[i]}\0${pod ? stableJson(containerPorts(pod).map((p) => [p.name, p.protocol, p.containerPort])) : ''}`;
+    const key = `${dstPort[i]}\0${pod ? portsKey(pod) : ''}`;
     let g = portGroups.get(key);
     if (!g) portGroups.set(key, (g = { rep: c.representative, port: dstPort[i]!, set: new BitSet(n) }));
     g.set.add(i);

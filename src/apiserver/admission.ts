@@ -4,6 +4,7 @@
 import type { KubeObject, Service } from '../api/types.js';
 import { defaultServiceSpec } from '../api/service-defaults.js';
 import { validateObject } from '../api/validation/index.js';
+import { stableJson } from '../lib/collections/stable-json.js';
 import type { Resource } from './resources.js';
 import { apiVersionOf } from './resources.js';
 import { badRequest, invalid } from './status.js';
@@ -138,12 +139,4 @@ export function admitUpdate(
 export function isNoop(next: KubeObject, current: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
   return stableJson(strip(next)) === stableJson(strip(current));
-}
-
-function stableJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : x,
-  );
 }

@@ -1,5 +1,6 @@
 // Deterministic stand-ins for the random names and hashes that Kubernetes controllers generate
 // (pod-template-hash, the 5-character suffix of generateName), so offline results are stable.
+import { stableJson } from '../lib/collections/stable-json.js';
 
 // The alphabet of k8s.io/apimachinery/pkg/util/rand.String: no vowels, no confusable digits.
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -27,15 +28,4 @@ export function suffix(seed: string, length = 5): string {
 /** A stable hash of a JSON value with sorted keys, as a short alphanumeric string. */
 export function objectHash(value: unknown, length = 10): string {
   return suffix(stableJson(value), length);
-}
-
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -9,7 +9,7 @@ import type { Cluster } from '../api/cluster.js';
 import type { Labels } from '../api/types.js';
 import { GATEWAY_GROUP, type Gateway, type HTTPRoute, type Listener } from './gateway-types.js';
 import { intersectHostnames } from './match.js';
-import { selectorMatches } from './selector.js';
+import { selectorMatches } from '../api/selector.js';
 
 /** Route kinds an HTTP/HTTPS listener accepts when allowedRoutes.kinds is empty. */
 const HTTP_PROTOCOLS = new Set(['HTTP', 'HTTPS']);
@@ -52,7 +52,8 @@ export function listenerAllows(
     return routeNs === gwNs ? undefined : `listener ${l.name} allows routes from namespace ${gwNs} only`;
   if (from === 'Selector') {
     const sel = l.allowedRoutes?.namespaces?.selector;
-    return selectorMatches(sel, namespaceLabels(cluster, routeNs))
+    // An absent selector selects every namespace, like an empty one.
+    return selectorMatches(sel ?? {}, namespaceLabels(cluster, routeNs))
       ? undefined
       : `listener ${l.name}: namespace ${routeNs} does not match the allowedRoutes selector`;
   }
