@@ -3,7 +3,7 @@
 # Offline analysis needs only Node. The local cluster (podnet up) needs root and these Debian
 # packages: iproute2 (ip), nftables (nft), containernetworking-plugins (the CNI reference
 # plugins, for `--cni reference`), openssl (the API server's certificates), curl, bind9-dnsutils
-# (dig), conntrack, ethtool (VXLAN checksum offload), util-linux (setpriv, nsenter), procps
+# (dig), dnsperf (the DNS benchmark), conntrack, ethtool (VXLAN checksum offload), util-linux (setpriv, nsenter), procps
 # (sysctl), iptables (the reference portmap plugin uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +20,7 @@ need /usr/lib/cni/bridge containernetworking-plugins
 need openssl openssl
 need curl curl
 need dig bind9-dnsutils
+need dnsperf dnsperf
 need conntrack conntrack
 need ethtool ethtool
 need setpriv util-linux
