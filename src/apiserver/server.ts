@@ -1,6 +1,7 @@
 // The API server process edge, and the only node:http/https listener: HTTPS with bearer-token auth
 // on 127.0.0.1:<port> (kubectl, through the kubeconfig written here) and plain HTTP on a Unix socket
-// (podnet's own CLI; the socket file is 0600). Everything behind the sockets is handleRequest().
+// (podnet's own CLI; the socket file is 0600), and optionally a read socket for pods (0666, get,
+// list and watch of a few kinds: read-access.ts). Everything behind the sockets is handleRequest().
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,6 +14,7 @@ import { admitCreate } from './admission.js';
 import { ensureServingCerts } from './certs.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { findResource } from './resources.js';
+import { readSocketDenial } from './read-access.js';
 import { handleRequest } from './router.js';
 import { unauthorized } from './status.js';
 import type { ApiContext, ApiRequest, ApiResponse } from './types.js';
@@ -26,6 +28,11 @@ export interface ApiServerOptions {
   port?: number;
   /** Unix socket for plain HTTP; default `<stateDir>/apiserver.sock`; null: none. */
   socketPath?: string | null;
+  /**
+   * A world-accessible Unix socket serving only reads of the objects cluster DNS needs
+   * (read-access.ts), for pods that run as an unprivileged user; default: none.
+   */
+  readSocketPath?: string;
   /** Where to write the kubeconfig; default `<stateDir>/kubeconfig`. */
   kubeconfigPath?: string;
   /** Serve this store (in memory, not persisted) instead of `<stateDir>/store.db`. */
@@ -79,17 +86,21 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 
   let serverAddress = '127.0.0.1:0';
-  const serve = (authRequired: boolean) => (req: http.IncomingMessage, res: http.ServerResponse) => {
+  type Access = 'token' | 'local' | 'read';
+  const serve = (access: Access) => (req: http.IncomingMessage, res: http.ServerResponse) => {
     void respond(req, res, async (apiReq) => {
-      if (authRequired && !PUBLIC_PATHS.has(apiReq.path) && !authorized(req.headers.authorization)) {
+      if (access === 'token' && !PUBLIC_PATHS.has(apiReq.path) && !authorized(req.headers.authorization)) {
         const e = unauthorized();
         return { status: 401, contentType: 'application/json', body: JSON.stringify(e.status) };
       }
+      const denied = access === 'read' ? readSocketDenial(apiReq) : undefined;
+      if (denied)
+        return { status: denied.code, contentType: 'application/json', body: JSON.stringify(denied) };
       return handleRequest(ctx, apiReq, { serverAddress });
     });
   };
 
-  const httpsServer = https.createServer({ cert: certs.cert, key: certs.key }, serve(true));
+  const httpsServer = https.createServer({ cert: certs.cert, key: certs.key }, serve('token'));
   await listen(httpsServer, opts.port ?? 6443, '127.0.0.1');
   const port = (httpsServer.address() as AddressInfo).port;
   serverAddress = `127.0.0.1:${port}`;
@@ -99,9 +110,17 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let unixServer: http.Server | undefined;
   if (socketPath) {
     if (existsSync(socketPath)) rmSync(socketPath);
-    unixServer = http.createServer(serve(false));
+    unixServer = http.createServer(serve('local'));
     await listen(unixServer, socketPath);
     chmodSync(socketPath, 0o600);
+  }
+  let readServer: http.Server | undefined;
+  if (opts.readSocketPath) {
+    mkdirSync(path.dirname(opts.readSocketPath), { recursive: true, mode: 0o755 });
+    if (existsSync(opts.readSocketPath)) rmSync(opts.readSocketPath);
+    readServer = http.createServer(serve('read'));
+    await listen(readServer, opts.readSocketPath);
+    chmodSync(opts.readSocketPath, 0o666);
   }
 
   const url = `https://127.0.0.1:${port}`;
@@ -121,8 +140,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     token,
     caCert: certs.caCert,
     close: async () => {
-      await Promise.all([closeServer(httpsServer), unixServer ? closeServer(unixServer) : undefined]);
-      if (socketPath && existsSync(socketPath)) rmSync(socketPath);
+      await Promise.all([httpsServer, unixServer, readServer].map((s) => s && closeServer(s)));
+      for (const p of [socketPath, opts.readSocketPath]) if (p && existsSync(p)) rmSync(p);
       persister?.close();
     },
   };

@@ -1,5 +1,7 @@
 // Where a local cluster keeps its state: /var/lib/podnet/<name> (PODNET_STATE_ROOT overrides the
-// root). The daemon's database and certificates, the kubeconfig, PIDs and logs live there.
+// root). The daemon's database and certificates, the kubeconfig, PIDs and logs live there (0700).
+// What pods may reach, the API's read socket, lives in /run/podnet/<name>: cluster names are
+// unique on the machine anyway (its namespaces are pn-<name>-*).
 import { join } from 'node:path';
 
 export const stateRoot = () => process.env.PODNET_STATE_ROOT ?? '/var/lib/podnet';
@@ -12,6 +14,8 @@ export function clusterPaths(name: string) {
     kubeconfig: join(dir, 'kubeconfig'),
     pids: join(dir, 'pids'),
     logs: join(dir, 'logs'),
+    runDir: join('/run/podnet', name),
+    readSocket: join('/run/podnet', name, 'api-read.sock'),
   };
 }
 

@@ -15,6 +15,7 @@ const MODULES: Record<string, () => Promise<Register>> = {
   diff: async () => (await import('./commands/diff.js')).registerDiff,
   up: async () => (await import('./commands/up.js')).registerUp,
   live: async () => (await import('./commands/live.js')).registerLive,
+  'port-forward': async () => (await import('./commands/port-forward.js')).registerPortForward,
 };
 
 /** Which module defines each command. */
@@ -33,6 +34,7 @@ const COMMAND_MODULE: Record<string, string> = {
   delete: 'live',
   exec: 'live',
   logs: 'live',
+  'port-forward': 'port-forward',
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -11,16 +11,18 @@ const { values } = parseArgs({
     'state-dir': { type: 'string' },
     port: { type: 'string', default: '6443' },
     name: { type: 'string', default: 'podnet' },
+    'read-socket': { type: 'string' },
   },
 });
 if (!values['state-dir']) {
-  process.stderr.write('usage: daemon --state-dir DIR [--port N] [--name NAME]\n');
+  process.stderr.write('usage: daemon --state-dir DIR [--port N] [--name NAME] [--read-socket PATH]\n');
   process.exitCode = 2;
 } else {
   const server = await startApiServer({
     stateDir: values['state-dir'],
     port: Number(values.port),
     name: values.name,
+    readSocketPath: values['read-socket'],
   });
   const loop = startControllerLoop(server.store, defaultClusterConfig, (e) =>
     process.stderr.write(`controllers: ${e instanceof Error ? e.message : e}\n`),

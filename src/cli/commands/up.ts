@@ -88,6 +88,7 @@ export async function tearDown(name: string): Promise<{ processes: number; names
       if (d.startsWith(`pn-${name}-`)) rmSync(join('/etc/netns', d), { recursive: true, force: true });
   }
   rmSync(paths.dir, { recursive: true, force: true });
+  rmSync(paths.runDir, { recursive: true, force: true });
   return { processes: procs.length, namespaces };
 }
 
@@ -140,6 +141,8 @@ const daemonArgv = (name: string, apiPort: string) => [
   name,
   '--port',
   apiPort,
+  '--read-socket',
+  clusterPaths(name).readSocket,
 ];
 
 async function waitNodesReady(client: HttpObjectClient, nodes: number): Promise<void> {
