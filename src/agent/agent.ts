@@ -10,7 +10,7 @@ import type { HttpObjectClient } from '../client/http-client.js';
 import { execCapture } from '../host/exec.js';
 import { createNetns, deleteNetns, listNetns, pidsInNetns } from '../host/netns.js';
 import { cidrContains, parseCIDR, parseIP } from '../lib/netaddr/index.js';
-import { isConflict } from '../store/errors.js';
+import { isConflict, isNotFound } from '../store/errors.js';
 import { hostsFile, planSandboxes, podNetnsName, resolvConf, type Sandbox } from './plan.js';
 
 export interface PodRuntimeState {
@@ -22,7 +22,8 @@ export interface PodRuntimeState {
 export interface ContainerRuntime {
   /** `onChange` is called whenever a container's state or readiness changes. */
   startPod(pod: Pod, netns: string, podIP: string, onChange: () => void): Promise<void>;
-  stopPod(podKey: string): Promise<void>;
+  /** SIGTERM to every container, SIGKILL after `graceMs` (default 5 s). */
+  stopPod(podKey: string, graceMs?: number): Promise<void>;
   status(podKey: string): PodRuntimeState | undefined;
 }
 
@@ -56,6 +57,8 @@ interface LiveSandbox extends Sandbox {
 export class NodeAgent {
   private readonly sandboxes = new Map<string, LiveSandbox>();
   private readonly reporting = new Map<string, Promise<void>>();
+  /** Pods whose containers are being stopped for a graceful deletion. */
+  private readonly stopping = new Set<string>();
 
   constructor(private readonly o: AgentOptions) {}
 
@@ -105,10 +108,18 @@ export class NodeAgent {
   /** One pass: create and destroy sandboxes so that they match the pods of this node. */
   async sync(): Promise<void> {
     const pods = await this.o.client.list<Pod>('Pod');
+    const terminating = new Map(
+      pods
+        .filter((p) => p.spec?.nodeName === this.o.node && p.metadata.deletionTimestamp)
+        .map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]),
+    );
     for (const action of planSandboxes(this.o.cluster, this.o.node, pods, [...this.sandboxes.values()])) {
       try {
-        if (action.type === 'destroy') await this.destroy(action.sandbox as LiveSandbox);
-        else await this.create(action.pod, action.netns);
+        if (action.type === 'destroy') {
+          const pod = terminating.get(action.sandbox.pod);
+          if (pod) this.terminate(action.sandbox as LiveSandbox, pod);
+          else await this.destroy(action.sandbox as LiveSandbox);
+        } else await this.create(action.pod, action.netns);
       } catch (e) {
         const what =
           action.type === 'destroy'
@@ -116,6 +127,20 @@ export class NodeAgent {
             : `${action.pod.metadata.namespace}/${action.pod.metadata.name}`;
         this.o.log(`${action.type} ${what}: ${e instanceof Error ? e.message : e}`);
       }
+    }
+    // Graceful deletion ends here (the kubelet's part): once a terminating pod's containers are
+    // stopped and its sandbox is gone, the object is deleted for good.
+    for (const [key, pod] of terminating) {
+      if (this.sandboxes.has(key)) continue;
+      await this.o.client
+        .delete('Pod', pod.metadata.namespace, pod.metadata.name!, {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: pod.metadata.uid },
+        })
+        .catch((e) => {
+          if (!isNotFound(e) && !isConflict(e))
+            this.o.log(`delete ${key}: ${e instanceof Error ? e.message : e}`);
+        });
     }
   }
 
@@ -153,8 +178,21 @@ export class NodeAgent {
     }
   }
 
-  private async destroy(s: LiveSandbox): Promise<void> {
-    await this.o.runtime.stopPod(s.pod);
+  /**
+   * A pod being deleted gracefully: its containers get up to deletionGracePeriodSeconds to stop,
+   * in the background so that one slow pod does not hold up the node's other pods.
+   */
+  private terminate(s: LiveSandbox, pod: Pod): void {
+    if (this.stopping.has(s.pod)) return;
+    this.stopping.add(s.pod);
+    const graceMs = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
+    this.destroy(s, graceMs)
+      .catch((e) => this.o.log(`stop ${s.pod}: ${e instanceof Error ? e.message : e}`))
+      .finally(() => this.stopping.delete(s.pod));
+  }
+
+  private async destroy(s: LiveSandbox, graceMs?: number): Promise<void> {
+    await this.o.runtime.stopPod(s.pod, graceMs);
     await this.o.invoker.del(
       this.o.conflist,
       { containerID: s.uid || s.pod, netns: `/run/netns/${s.netns}`, ifName: 'eth0' },

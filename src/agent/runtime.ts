@@ -12,10 +12,10 @@ export function runtimeFor(stateDir: string, log: (line: string) => void): Conta
       pods.set(key, await PodRuntime.start({ pod, netns, podIP, stateDir, onChange }));
       log(`pod ${key}: ${pod.spec?.containers?.length ?? 0} container(s) started`);
     },
-    async stopPod(key: string) {
+    async stopPod(key: string, graceMs = 5000) {
       const rt = pods.get(key);
       pods.delete(key);
-      await rt?.stop(5000);
+      await rt?.stop(graceMs);
     },
     status(key: string): PodRuntimeState | undefined {
       return pods.get(key)?.status();

@@ -13,6 +13,7 @@ export interface ObjectMeta {
   generation?: number;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
   labels?: Labels;
   annotations?: Record<string, string>;
   ownerReferences?: { apiVersion: string; kind: string; name: string; uid?: string; controller?: boolean }[];
@@ -89,6 +90,8 @@ export interface PodSpec {
   initContainers?: Container[];
   restartPolicy?: string;
   nodeSelector?: Labels;
+  terminationGracePeriodSeconds?: number;
+  dnsPolicy?: string;
 }
 
 export interface PodCondition {

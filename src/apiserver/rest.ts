@@ -2,6 +2,7 @@
 // collection), and the /status subresource. Dispatches on method and route; reads happen here,
 // writes in write.ts, watches in watch.ts.
 import type { KubeObject } from '../api/types.js';
+import { deleteObject, type DeleteOptions } from '../store/graceful.js';
 import type { Route } from './paths.js';
 import type { Resource } from './resources.js';
 import { listResponse, objectResponse } from './negotiate.js';
@@ -108,29 +109,43 @@ async function deleteOne(
 ): Promise<ApiResponse> {
   const current = getOrThrow(ctx, r, route);
   if (req.query.get('dryRun') === 'All') return jsonResponse(200, current);
-  checkPreconditions(req.body, current, r);
-  let deleted: KubeObject;
+  const opts = deleteOptions(req);
+  checkPreconditions(opts, current, r);
+  let result: { object: KubeObject; removed: boolean };
   try {
-    deleted = ctx.store.delete(r.kind, route.namespace, route.name!);
+    result = deleteObject(ctx.store, r.kind, route.namespace, route.name!, opts, ctx.now());
   } catch (e) {
     throw fromStoreError(e, r.plural, r.group, route.name!);
   }
   await ctx.flushed?.();
+  // A pod marked for graceful deletion is returned as it now is (kubectl then waits for it to go).
+  if (!result.removed) return jsonResponse(200, result.object);
   return jsonResponse(
     200,
-    success({ name: route.name, group: r.group, kind: r.plural, uid: deleted.metadata?.uid }),
+    success({ name: route.name, group: r.group, kind: r.plural, uid: result.object.metadata?.uid }),
   );
 }
 
-/** DeleteOptions.preconditions (uid, resourceVersion): 409 Conflict when they do not hold. */
-function checkPreconditions(body: string, current: KubeObject, r: Resource): void {
-  if (!body.trim()) return;
-  let opts: { preconditions?: { uid?: string; resourceVersion?: string } };
-  try {
-    opts = JSON.parse(body) as typeof opts;
-  } catch {
-    throw badRequest('the DeleteOptions body could not be decoded as JSON');
+/** DeleteOptions from the body (kubectl sends one) or the gracePeriodSeconds query parameter. */
+function deleteOptions(req: ApiRequest): DeleteOptions {
+  let opts: DeleteOptions = {};
+  if (req.body.trim()) {
+    try {
+      opts = JSON.parse(req.body) as DeleteOptions;
+    } catch {
+      throw badRequest('the DeleteOptions body could not be decoded as JSON');
+    }
   }
+  const q = req.query.get('gracePeriodSeconds');
+  if (q !== null) {
+    if (!/^-?\d+$/.test(q)) throw badRequest(`invalid gracePeriodSeconds "${q}"`);
+    opts.gracePeriodSeconds = Number(q);
+  }
+  return opts;
+}
+
+/** DeleteOptions.preconditions (uid, resourceVersion): 409 Conflict when they do not hold. */
+function checkPreconditions(opts: DeleteOptions, current: KubeObject, r: Resource): void {
   const p = opts.preconditions;
   const md = current.metadata!;
   if ((p?.uid && p.uid !== md.uid) || (p?.resourceVersion && p.resourceVersion !== md.resourceVersion)) {
@@ -148,7 +163,17 @@ async function deleteCollection(
   const deleted =
     req.query.get('dryRun') === 'All'
       ? items
-      : items.map((o) => ctx.store.delete(r.kind, o.metadata?.namespace, o.metadata!.name!));
+      : items.map(
+          (o) =>
+            deleteObject(
+              ctx.store,
+              r.kind,
+              o.metadata?.namespace,
+              o.metadata!.name!,
+              deleteOptions(req),
+              ctx.now(),
+            ).object,
+        );
   await ctx.flushed?.();
   return listResponse(ctx, r, deleted, 'application/json', req.query, {
     resourceVersion: String(ctx.store.resourceVersion),

@@ -6,6 +6,7 @@ import { objectPath } from '../apiserver/paths.js';
 import { resourceForKind } from '../apiserver/resources.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectClient } from '../store/client.js';
+import type { DeleteOptions } from '../store/graceful.js';
 import { StoreError, type StoreErrorReason } from '../store/errors.js';
 
 /** The API server did not answer (the cluster is down, or its daemon died). */
@@ -29,7 +30,13 @@ export class HttpObjectClient implements ObjectClient {
           socketPath: this.socketPath,
           method,
           path,
-          headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) },
+          // An explicit length: a DELETE body sent chunked is refused (400) by Node's HTTP server.
+          headers: {
+            accept: 'application/json',
+            ...(payload
+              ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+              : {}),
+          },
         },
         (res) => {
           let data = '';
@@ -120,7 +127,11 @@ export class HttpObjectClient implements ObjectClient {
     );
   }
 
-  async delete(kind: string, namespace: string | undefined, name: string): Promise<void> {
-    await this.json('DELETE', this.path(kind, namespace, name));
+  async delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}) {
+    await this.json('DELETE', this.path(kind, namespace, name), {
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      ...opts,
+    });
   }
 }

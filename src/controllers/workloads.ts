@@ -134,7 +134,8 @@ async function reconcileOwned(
     writes++;
   }
   for (const o of have) {
-    if (wanted.has(o.metadata!.name)) continue;
+    // A pod already being deleted gracefully is on its way out; its node removes it.
+    if (wanted.has(o.metadata!.name) || o.metadata?.deletionTimestamp) continue;
     await client.delete(kind, o.metadata!.namespace, o.metadata!.name!);
     writes++;
   }

@@ -2,6 +2,7 @@
 // HTTP implementation (against podnet's or a real API server) has the same shape, so the
 // controllers run unchanged in every mode.
 import type { KubeObject } from '../api/types.js';
+import { deleteObject, type DeleteOptions } from './graceful.js';
 import type { ObjectStore } from './store.js';
 
 export interface ObjectClient {
@@ -14,7 +15,8 @@ export interface ObjectClient {
   create<T extends KubeObject>(obj: T): Promise<T>;
   /** Replaces the object; fails with Conflict when metadata.resourceVersion is stale. */
   update<T extends KubeObject>(obj: T): Promise<T>;
-  delete(kind: string, namespace: string | undefined, name: string): Promise<void>;
+  /** Pods are deleted gracefully (graceful.ts): marked Terminating until their node stops them. */
+  delete(kind: string, namespace: string | undefined, name: string, opts?: DeleteOptions): Promise<void>;
 }
 
 export class StoreClient implements ObjectClient {
@@ -32,7 +34,7 @@ export class StoreClient implements ObjectClient {
   async update<T extends KubeObject>(obj: T): Promise<T> {
     return this.store.update(obj) as T;
   }
-  async delete(kind: string, namespace: string | undefined, name: string): Promise<void> {
-    this.store.delete(kind, namespace, name);
+  async delete(kind: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}) {
+    deleteObject(this.store, kind, namespace, name, opts, new Date());
   }
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { listNetns, pidsInNetns } from '../../src/host/netns.js';
 import { isAlive } from '../../src/host/processes.js';
-import { describeAsRoot, leakedNetns } from '../support/root.js';
+import { describeAsRoot, leakedNetns, rootNamespaceLeaks } from '../support/root.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const stateRoot = mkdtempSync(join(tmpdir(), 'podnet-state-'));
@@ -79,6 +79,7 @@ describeAsRoot('podnet up/down', () => {
   afterAll(async () => {
     for (const name of ['tupvx', 'tupgw', 'tupcr']) podnet(['down', '--name', name]);
     expect(await leakedNetns('pn-tup')).toEqual([]);
+    expect(rootNamespaceLeaks()).toEqual({ links: [], tables: [] });
     expect(
       existsSync('/etc/netns') ? readdirSync('/etc/netns').filter((d) => d.startsWith('pn-tup')) : [],
     ).toEqual([]);
@@ -158,6 +159,9 @@ describeAsRoot('podnet up/down', () => {
       expect(await leakedNetns(`pn-${name}-`)).toEqual([]);
       expect(pids.filter(isAlive)).toEqual([]);
       expect(existsSync(join(stateRoot, name))).toBe(false);
+      expect(existsSync(join('/run/podnet', name))).toBe(false); // the read socket's directory
+      // Links and nftables tables lived inside the cluster's namespaces, now gone; none in the root one.
+      expect(rootNamespaceLeaks()).toEqual({ links: [], tables: [] });
     },
   );
 

@@ -70,7 +70,8 @@ export function columnsFor(kind: string, pods: Pod[]): Columns {
           const cells = [
             p.metadata.name!,
             `${isPodReady(p) ? total : 0}/${total}`,
-            p.status?.phase ?? 'Pending',
+            // kubectl's printer says Terminating for a pod marked for deletion.
+            p.metadata.deletionTimestamp ? 'Terminating' : (p.status?.phase ?? 'Pending'),
             '0',
             none(p.status?.podIP),
             none(p.spec?.nodeName),
