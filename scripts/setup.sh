@@ -2,9 +2,10 @@
 # Installs what podnet needs on a fresh Debian machine with Node.js 20+, and builds it.
 # Offline analysis needs only Node. The local cluster (podnet up) needs root and these Debian
 # packages: iproute2 (ip), nftables (nft), containernetworking-plugins (the CNI reference
-# plugins, for `--cni reference`), openssl (the API server's certificates), curl, bind9-dnsutils
-# (dig), dnsperf (the DNS benchmark), conntrack, ethtool (VXLAN checksum offload), util-linux (setpriv, nsenter), procps
-# (sysctl), iptables (the reference portmap plugin uses it).
+# plugins, for `--cni reference`), openssl (the API server's certificates), curl,
+# bind9-dnsutils (dig), dnsperf (the DNS benchmark), tcpdump (reads NFLOG for podnet flows),
+# conntrack, ethtool (VXLAN checksum offload), util-linux (setpriv, nsenter), procps (sysctl),
+# iptables (the reference portmap plugin uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
@@ -21,6 +22,7 @@ need openssl openssl
 need curl curl
 need dig bind9-dnsutils
 need dnsperf dnsperf
+need tcpdump tcpdump
 need conntrack conntrack
 need ethtool ethtool
 need setpriv util-linux
