@@ -1,6 +1,6 @@
 // What the API server does to an object before it is stored: type meta and namespace from the URL,
-// generateName, defaulting (Service spec, Namespace label and phase), generation, and validation
-// with Kubernetes' rules (422 Invalid with one cause per field error). Pure.
+// generateName, defaulting (Service spec, Secret type, Namespace label and phase), generation, and
+// validation with Kubernetes' rules (422 Invalid with one cause per field error). Pure.
 import type { KubeObject, Service } from '../api/types.js';
 import { defaultServiceSpec } from '../api/service-defaults.js';
 import { validateObject } from '../api/validation/index.js';
@@ -78,6 +78,8 @@ export function applyDefaults(obj: KubeObject): KubeObject {
     const svc = obj as Service;
     svc.spec = defaultServiceSpec(svc.spec);
   }
+  // SetDefaults_Secret (pkg/apis/core/v1/defaults.go): no type is Opaque.
+  if (obj.kind === 'Secret' && !obj.type) obj.type = 'Opaque';
   if (obj.kind === 'Namespace') {
     // The NamespaceDefaultLabelName feature: every namespace carries its name as a label, which
     // is what NetworkPolicy namespaceSelectors match on.

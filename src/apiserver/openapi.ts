@@ -25,12 +25,14 @@ export function openapiDocument(groupVersion: string): object | undefined {
       responses: { '200': { description: 'OK' } },
     });
     const ns = r.namespaced ? '{namespace}' : undefined;
-    paths[objectPath(r, ns, '{name}').replace(/%7B/g, '{').replace(/%7D/g, '}')] = {
-      get: { ...op('get'), parameters: [] },
-      put: op('put'),
-      patch: op('patch'),
-      delete: { ...op('delete'), parameters: [] },
-    };
+    // Reviews have no objects to read or change: only POST on the collection.
+    if (!r.review)
+      paths[objectPath(r, ns, '{name}').replace(/%7B/g, '{').replace(/%7D/g, '}')] = {
+        get: { ...op('get'), parameters: [] },
+        put: op('put'),
+        patch: op('patch'),
+        delete: { ...op('delete'), parameters: [] },
+      };
     paths[objectPath(r, ns).replace(/%7B/g, '{').replace(/%7D/g, '}')] = { post: op('post') };
   }
   return {

@@ -1,5 +1,5 @@
 // The resources the API server serves: every kind of src/load/kinds.ts (plus core Events, which
-// `kubectl describe` lists), with the group, version, plural, short names and verbs of upstream
+// `kubectl describe` lists, and the reviews of `kubectl auth`), with the group, version, plural, short names and verbs of upstream
 // discovery (`kubectl api-resources` on a 1.32 cluster; Gateway API from its CRDs).
 
 export interface Resource {
@@ -16,6 +16,8 @@ export interface Resource {
   verbs: string[];
   /** Serves `<plural>/status` (GET, PUT, PATCH). */
   hasStatus: boolean;
+  /** A create-only question about the caller, answered and never stored (reviews.ts). */
+  review: boolean;
 }
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -71,8 +73,18 @@ const withStatus = new Set([
   'HTTPRoute',
 ]);
 
-export const RESOURCES: readonly Resource[] = rows.map(
-  ([group, version, kind, plural, namespaced, short, all]) => ({
+/**
+ * The reviews `kubectl auth can-i` (`--list`) and `auth whoami` post: cluster-scoped, verb create
+ * only, as upstream discovery lists them.
+ */
+const reviewRows: [group: string, kind: string, plural: string][] = [
+  ['authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews'],
+  ['authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews'],
+  ['authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews'],
+];
+
+export const RESOURCES: readonly Resource[] = [
+  ...rows.map(([group, version, kind, plural, namespaced, short, all]) => ({
     group,
     version,
     kind,
@@ -83,8 +95,22 @@ export const RESOURCES: readonly Resource[] = rows.map(
     categories: all ? ['all'] : [],
     verbs: VERBS,
     hasStatus: withStatus.has(kind),
-  }),
-);
+    review: false,
+  })),
+  ...reviewRows.map(([group, kind, plural]) => ({
+    group,
+    version: 'v1',
+    kind,
+    plural,
+    singular: kind.toLowerCase(),
+    namespaced: false,
+    shortNames: [],
+    categories: [],
+    verbs: ['create'],
+    hasStatus: false,
+    review: true,
+  })),
+];
 
 export interface GroupVersion {
   group: string;

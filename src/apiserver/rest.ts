@@ -1,11 +1,12 @@
 // The REST verbs on one resource: GET (one, list, watch), POST, PUT, PATCH, DELETE (one or the
 // collection), and the /status subresource. Dispatches on method and route; reads happen here,
-// writes in write.ts, watches in watch.ts.
+// writes in write.ts, watches in watch.ts, the create-only reviews in reviews.ts.
 import type { KubeObject } from '../api/types.js';
 import { deleteObject, type DeleteOptions } from '../store/graceful.js';
 import type { Route } from './paths.js';
 import type { Resource } from './resources.js';
 import { listResponse, objectResponse } from './negotiate.js';
+import { handleReview } from './reviews.js';
 import { objectFilter } from './selectors.js';
 import {
   badRequest,
@@ -32,6 +33,7 @@ export async function handleResource(
   // A namespaced object needs its namespace in the URL; a cluster-scoped one must not have one.
   if ((r.namespaced && route.name && !route.namespace) || (!r.namespaced && route.namespace))
     throw pathNotFound();
+  if (r.review) return handleReview(req, route, r);
   const sub = route.subresource;
   if (sub !== undefined && !(sub === 'status' && r.hasStatus)) throw pathNotFound();
   const m = req.method;

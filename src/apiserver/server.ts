@@ -192,13 +192,15 @@ async function respond(
       chunks.push(c as Buffer);
     }
     const u = new URL(req.url ?? '/', 'http://localhost');
+    const bytes = Buffer.concat(chunks);
     const out = await handler({
       method: req.method ?? 'GET',
       path: u.pathname,
       query: u.searchParams,
       accept: req.headers.accept ?? '',
       contentType: req.headers['content-type'],
-      body: Buffer.concat(chunks).toString('utf8'),
+      body: bytes.toString('utf8'),
+      bytes,
     });
     if ('body' in out) {
       res.writeHead(out.status, { 'Content-Type': out.contentType, ...out.headers });

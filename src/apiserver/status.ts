@@ -95,7 +95,16 @@ export const unsupportedMediaType = (type: string) =>
     failure(
       415,
       'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/merge-patch+json, application/strategic-merge-patch+json, application/json-patch+json, application/apply-patch+yaml (got ${type})`,
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/merge-patch+json, application/strategic-merge-patch+json, application/json-patch+json, application/apply-patch+yaml (got ${type})`,
+    ),
+  );
+/** 415 for a protobuf body this server cannot decode (`what`: the kind or the encoding). */
+export const unsupportedProtobuf = (what: string) =>
+  new ApiError(
+    failure(
+      415,
+      'UnsupportedMediaType',
+      `protobuf bodies of ${what} are not supported by this server: send application/json`,
     ),
   );
 export const unauthorized = () => new ApiError(failure(401, 'Unauthorized', 'Unauthorized'));

@@ -10,7 +10,10 @@ export interface ApiRequest {
   /** The Accept header ('' when absent). */
   accept: string;
   contentType?: string;
+  /** The body as UTF-8 text (JSON, YAML). */
   body: string;
+  /** The body's bytes, for binary media types (protobuf); listeners set it, tests may not. */
+  bytes?: Uint8Array;
 }
 
 /** Where a streaming response (watch) writes; `onClose` fires when the client goes away. */

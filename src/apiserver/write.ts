@@ -6,14 +6,27 @@ import type { KubeObject } from '../api/types.js';
 import { admitCreate, admitUpdate, isNoop, parseBody } from './admission.js';
 import { objectResponse } from './negotiate.js';
 import { applyPatch, patchTypeOf } from './patch.js';
+import { PROTOBUF_TYPE } from './protobuf/envelope.js';
+import { decodeKubeProtobuf, ProtobufDecodeError } from './protobuf/kinds.js';
 import type { Resource } from './resources.js';
 import type { ResourceRoute } from './rest.js';
-import { badRequest, conflict, fromStoreError, notFound, unsupportedMediaType } from './status.js';
+import {
+  badRequest,
+  conflict,
+  fromStoreError,
+  notFound,
+  unsupportedMediaType,
+  unsupportedProtobuf,
+} from './status.js';
 import type { ApiContext, ApiRequest, ApiResponse } from './types.js';
 
-/** Decodes a JSON or YAML request body; protobuf is not supported (415). */
+/**
+ * Decodes a JSON, YAML or Kubernetes protobuf request body (protobuf for the kinds of
+ * protobuf/kinds.ts, those kubectl's `create <generator>` and `auth` send: kubectl-wire.md §1.4).
+ */
 export function decodeBody(req: ApiRequest): KubeObject {
   const type = (req.contentType ?? 'application/json').split(';')[0].trim();
+  if (type === PROTOBUF_TYPE) return decodeProtobuf(req.bytes ?? Buffer.from(req.body));
   if (type.includes('protobuf')) throw unsupportedMediaType(type);
   if (type.endsWith('yaml')) {
     try {
@@ -23,6 +36,17 @@ export function decodeBody(req: ApiRequest): KubeObject {
     }
   }
   return parseBody(req.body);
+}
+
+function decodeProtobuf(bytes: Uint8Array): KubeObject {
+  try {
+    return decodeKubeProtobuf(bytes);
+  } catch (e) {
+    if (!(e instanceof ProtobufDecodeError)) throw e;
+    if (e.code === 'Malformed')
+      throw badRequest(`the body of the request could not be decoded as protobuf: ${e.message}`);
+    throw unsupportedProtobuf(e.message);
+  }
 }
 
 const dryRun = (req: ApiRequest) => req.query.get('dryRun') === 'All';

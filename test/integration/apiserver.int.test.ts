@@ -110,6 +110,12 @@ const pod = (name: string) => ({
   spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'nginx' }] },
   status: { phase: 'Running', podIP: '10.244.0.7', conditions: [{ type: 'Ready', status: 'True' }] },
 });
+// Deleting a scheduled pod only marks it Terminating until its node agent stops it (there is none
+// here); a pod never scheduled goes at once (src/store/graceful.ts).
+const unscheduledPod = (name: string) => ({
+  ...pod(name),
+  spec: { containers: [{ name: 'c', image: 'nginx' }] },
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'pn-apiserver-'));
@@ -175,7 +181,7 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
   });
 
   itKubectl('kubectl delete pod', async () => {
-    await call('POST', '/api/v1/namespaces/default/pods', pod('doomed'));
+    await call('POST', '/api/v1/namespaces/default/pods', unscheduledPod('doomed'));
     const r = await kubectl('delete', 'pod', 'doomed');
     expect(r.out.trim()).toBe('pod "doomed" deleted');
     expect((await call('GET', '/api/v1/namespaces/default/pods/doomed')).status).toBe(404);
@@ -188,7 +194,7 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
     const rv = (await call('GET', '/api/v1/namespaces/default/pods')).json.metadata.resourceVersion;
     const w = watch(`/api/v1/namespaces/default/pods?watch=1&resourceVersion=${rv}`);
     await w.opened;
-    await call('POST', '/api/v1/namespaces/default/pods', pod('w'));
+    await call('POST', '/api/v1/namespaces/default/pods', unscheduledPod('w'));
     await call(
       'PATCH',
       '/api/v1/namespaces/default/pods/w',
