@@ -4,17 +4,21 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Pod } from '../api/types.js';
-import type { Invoker } from '../cni/invoke.js';
+import type { BatchAttacher } from '../cni/batch.js';
+import type { Invoker, RuntimeConf } from '../cni/invoke.js';
+import { setUpSandboxes } from '../cni/sandboxes.js';
 import type { NetConfList, Result } from '../cni/types.js';
 import type { HttpObjectClient } from '../client/http-client.js';
 import { execCapture } from '../host/exec.js';
-import { createNetns, deleteNetns, listNetns, pidsInNetns } from '../host/netns.js';
+import { deleteNetns, listNetns, pidsInNetns } from '../host/netns.js';
 import { cidrContains, parseCIDR, parseIP } from '../lib/netaddr/index.js';
 import { isConflict, isNotFound } from '../store/errors.js';
 import { hostsFile, planSandboxes, podNetnsName, resolvConf, type Sandbox } from './plan.js';
 
 export interface PodRuntimeState {
   ready: boolean;
+  /** Succeeded or Failed once every container has terminated for good (restartPolicy). */
+  phase: string;
   containerStatuses: unknown[];
 }
 
@@ -34,6 +38,8 @@ export interface AgentOptions {
   client: HttpObjectClient;
   invoker: Invoker;
   conflist: NetConfList;
+  /** Sets up the pods of one pass together when it supports the conflist (podnet's plugins). */
+  batch?: BatchAttacher;
   runtime: ContainerRuntime;
   clusterDomain: string;
   dnsServer: string;
@@ -52,6 +58,20 @@ function killAll(pids: number[]): void {
 
 interface LiveSandbox extends Sandbox {
   result: Result;
+}
+
+function runtimeConf(pod: Pod, netns: string): RuntimeConf {
+  const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+  return {
+    containerID: pod.metadata.uid ?? key,
+    netns: `/run/netns/${netns}`,
+    ifName: 'eth0',
+    args: {
+      K8S_POD_NAMESPACE: pod.metadata.namespace!,
+      K8S_POD_NAME: pod.metadata.name!,
+      K8S_POD_UID: pod.metadata.uid ?? '',
+    },
+  };
 }
 
 export class NodeAgent {
@@ -113,13 +133,14 @@ export class NodeAgent {
         .filter((p) => p.spec?.nodeName === this.o.node && p.metadata.deletionTimestamp)
         .map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p]),
     );
+    const creates: Array<{ pod: Pod; netns: string }> = [];
     for (const action of planSandboxes(this.o.cluster, this.o.node, pods, [...this.sandboxes.values()])) {
       try {
         if (action.type === 'destroy') {
           const pod = terminating.get(action.sandbox.pod);
           if (pod) this.terminate(action.sandbox as LiveSandbox, pod);
           else await this.destroy(action.sandbox as LiveSandbox);
-        } else await this.create(action.pod, action.netns);
+        } else creates.push(action);
       } catch (e) {
         const what =
           action.type === 'destroy'
@@ -128,6 +149,7 @@ export class NodeAgent {
         this.o.log(`${action.type} ${what}: ${e instanceof Error ? e.message : e}`);
       }
     }
+    if (creates.length) await this.createAll(creates);
     // Graceful deletion ends here (the kubelet's part): once a terminating pod's containers are
     // stopped and its sandbox is gone, the object is deleted for good.
     for (const [key, pod] of terminating) {
@@ -144,22 +166,28 @@ export class NodeAgent {
     }
   }
 
-  private async create(pod: Pod, netns: string): Promise<void> {
+  /**
+   * The pass's new pods: their networks first, all together (one batch with podnet's own
+   * plugins: docs/benchmarks.md, issue 4 part 3), then each pod's processes and status.
+   */
+  private async createAll(creates: Array<{ pod: Pod; netns: string }>): Promise<void> {
+    const reqs = creates.map(({ pod, netns }) => ({ netnsName: netns, rt: runtimeConf(pod, netns) }));
+    const nets = await setUpSandboxes(this.o, reqs);
+    for (const [i, { pod, netns }] of creates.entries()) {
+      const net = nets[i];
+      try {
+        if (net instanceof Error) throw net;
+        await this.start(pod, netns, reqs[i].rt, net);
+      } catch (e) {
+        this.o.log(`create ${pod.metadata.namespace}/${pod.metadata.name}: ${e instanceof Error ? e.message : e}`);
+      }
+    }
+  }
+
+  /** Starts a pod whose network is set up; on failure undoes the network too. */
+  private async start(pod: Pod, netns: string, rt: RuntimeConf, result: Result): Promise<void> {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    const rt = {
-      containerID: pod.metadata.uid ?? key,
-      netns: `/run/netns/${netns}`,
-      ifName: 'eth0',
-      args: {
-        K8S_POD_NAMESPACE: pod.metadata.namespace!,
-        K8S_POD_NAME: pod.metadata.name!,
-        K8S_POD_UID: pod.metadata.uid ?? '',
-      },
-    };
-    await createNetns(netns);
-    let result: Result | undefined;
     try {
-      result = await this.o.invoker.add(this.o.conflist, rt);
       const ip = result.ips?.[0]?.address.split('/')[0];
       if (!ip) throw new Error('the CNI plugin returned no address');
       this.writeEtc(netns, pod, ip);
@@ -171,7 +199,7 @@ export class NodeAgent {
       // Nothing half-made stays behind: release the address and the namespace, retry next pass.
       this.sandboxes.delete(key);
       await this.o.runtime.stopPod(key).catch(() => undefined);
-      if (result) await this.o.invoker.del(this.o.conflist, rt, result).catch(() => undefined);
+      await this.o.invoker.del(this.o.conflist, rt, result).catch(() => undefined);
       await deleteNetns(netns).catch(() => undefined);
       rmSync(join('/etc/netns', netns), { recursive: true, force: true });
       throw e;
@@ -236,7 +264,7 @@ export class NodeAgent {
         if (!fresh || fresh.metadata.uid !== pod.metadata.uid) return;
         const status = {
           ...fresh.status,
-          phase: 'Running',
+          phase: state?.phase ?? 'Running',
           podIP: ip,
           podIPs: [{ ip }],
           hostIP: this.o.hostIP,

@@ -1,6 +1,8 @@
 // What the API server does to an object before it is stored: type meta and namespace from the URL,
 // generateName, defaulting (Service spec, Secret type, Namespace label and phase), generation, and
-// validation with Kubernetes' rules (422 Invalid with one cause per field error). Pure.
+// validation with Kubernetes' rules (422 Invalid with one cause per field error), and the Job
+// selector generated from a new uid. Pure but for that random uid.
+import { randomUUID } from 'node:crypto';
 import type { KubeObject, Service } from '../api/types.js';
 import { defaultServiceSpec } from '../api/service-defaults.js';
 import { validateObject } from '../api/validation/index.js';
@@ -104,8 +106,42 @@ export function admitCreate(input: KubeObject, opts: AdmitOptions): KubeObject {
   const md = obj.metadata!;
   for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp'] as const) delete md[k];
   md.generation = 1;
+  if (obj.kind === 'Job') generateJobSelector(obj);
   validate(obj, opts.resource);
   return obj;
+}
+
+/**
+ * The Job strategy's generateSelector (pkg/registry/batch/job/strategy.go): unless
+ * spec.manualSelector, the Job selects its pods by its own uid, and the pod template carries
+ * that uid and the job name as labels, so pods of other workloads are never taken for the Job's.
+ * The uid is assigned here, as upstream assigns it before the strategy runs.
+ */
+function generateJobSelector(job: KubeObject): void {
+  const spec = (job.spec ?? {}) as {
+    manualSelector?: boolean;
+    selector?: unknown;
+    template?: { metadata?: { labels?: Record<string, string> } };
+  };
+  if (spec.manualSelector) return;
+  const uid = randomUUID();
+  job.metadata!.uid = uid;
+  const name = job.metadata!.name!;
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  spec.template = {
+    ...spec.template,
+    metadata: {
+      ...spec.template?.metadata,
+      labels: {
+        ...spec.template?.metadata?.labels,
+        'batch.kubernetes.io/controller-uid': uid,
+        'batch.kubernetes.io/job-name': name,
+        'controller-uid': uid,
+        'job-name': name,
+      },
+    },
+  };
+  job.spec = spec;
 }
 
 /**

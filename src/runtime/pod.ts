@@ -17,7 +17,7 @@ import {
 import { ContainerProcess, type ContainerStatus } from './process.js';
 import { ProbeWorker } from './probes.js';
 import type { ProbeSpec } from './probe-state.js';
-import { parseRestartPolicy, type BackoffConfig } from './restart.js';
+import { parseRestartPolicy, podPhase, type BackoffConfig } from './restart.js';
 
 export interface PodRuntimeOptions {
   pod: Pod;
@@ -35,6 +35,7 @@ export interface PodRuntimeOptions {
 
 export interface PodRuntimeStatus {
   ready: boolean;
+  phase: 'Running' | 'Succeeded' | 'Failed';
   containerStatuses: (ContainerStatus & { ready: boolean })[];
 }
 
@@ -146,6 +147,10 @@ export class PodRuntime {
     });
     return {
       ready: containerStatuses.length > 0 && containerStatuses.every((c) => c.ready),
+      phase: podPhase(
+        parseRestartPolicy(this.opts.pod.spec?.restartPolicy),
+        containerStatuses.map((c) => c.state),
+      ),
       containerStatuses,
     };
   }

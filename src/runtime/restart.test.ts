@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, KUBELET_BACKOFF, parseRestartPolicy, shouldRestart } from './restart.js';
+import { backoffDelayMs, KUBELET_BACKOFF, parseRestartPolicy, podPhase, shouldRestart } from './restart.js';
 
 describe('shouldRestart', () => {
   it.each([
@@ -24,4 +24,22 @@ describe('backoffDelayMs', () => {
   ])('$name', ({ crashes, ran, want, n }) =>
     expect(backoffDelayMs(crashes, ran, KUBELET_BACKOFF)).toEqual({ delayMs: want, crashes: n }),
   );
+});
+
+describe('podPhase (kubelet getPhase)', () => {
+  const run = { running: {} };
+  const exit = (exitCode: number) => ({ terminated: { exitCode } });
+  it('is Running while a container runs or waits, and always under restartPolicy Always', () => {
+    expect(podPhase('Never', [run, exit(0)])).toBe('Running');
+    expect(podPhase('Never', [{ waiting: {} }])).toBe('Running');
+    expect(podPhase('Always', [exit(0)])).toBe('Running');
+  });
+  it('is Succeeded when every container exited 0 for good', () => {
+    expect(podPhase('Never', [exit(0), exit(0)])).toBe('Succeeded');
+    expect(podPhase('OnFailure', [exit(0)])).toBe('Succeeded');
+  });
+  it('is Failed under Never with a non-zero exit; OnFailure restarts it instead', () => {
+    expect(podPhase('Never', [exit(0), exit(1)])).toBe('Failed');
+    expect(podPhase('OnFailure', [exit(1)])).toBe('Running');
+  });
 });

@@ -35,3 +35,18 @@ export function backoffDelayMs(
   const n = ranForMs >= cfg.resetAfterMs ? 1 : Math.max(crashes, 1);
   return { delayMs: Math.min(cfg.initialMs * 2 ** (n - 1), cfg.maxMs), crashes: n };
 }
+
+/**
+ * The pod phase from its containers' states (kubelet getPhase): Running while a container runs,
+ * waits or will be restarted; once every container has terminated for good, Succeeded when all
+ * exited 0, else Failed. With restartPolicy Always containers always come back: Running.
+ */
+export function podPhase(
+  policy: RestartPolicy,
+  states: ({ running: unknown } | { waiting: unknown } | { terminated: { exitCode: number } })[],
+): 'Running' | 'Succeeded' | 'Failed' {
+  const exits = states.map((s) => ('terminated' in s ? s.terminated.exitCode : undefined));
+  if (states.length === 0 || exits.some((e) => e === undefined) || policy === 'Always') return 'Running';
+  if (exits.every((e) => e === 0)) return 'Succeeded';
+  return policy === 'Never' ? 'Failed' : 'Running';
+}
