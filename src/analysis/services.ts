@@ -4,7 +4,7 @@
 // (terminating endpoints), 2086 (internalTrafficPolicy), 4444 (trafficDistribution).
 import type { Cluster } from '../api/cluster.js';
 import { isHeadless } from '../api/service-defaults.js';
-import type { Endpoint, Node, Protocol, Service, ServicePort } from '../api/types.js';
+import type { Endpoint, EndpointSlice, Node, Protocol, Service, ServicePort } from '../api/types.js';
 import { nodeInternalIP } from '../controllers/kubelet-sim.js';
 import { SERVICE_NAME_LABEL } from '../controllers/endpointslice/reconcile.js';
 import { lbAddress } from '../controllers/loadbalancer.js';
@@ -74,9 +74,22 @@ export function findServiceByAddress(
 
 /** Every endpoint of a Service port, from its EndpointSlices (ours or given in the input). */
 export function serviceEndpoints(cluster: Cluster, svc: Service, port: ServicePort): EndpointCandidate[] {
+  return sliceEndpoints(cluster.endpointSlices, svc, port);
+}
+
+/**
+ * Every endpoint of a Service port found in `slices`; slices of other Services are skipped, so
+ * callers with many Services pass each one only its own slices (linear, not Services × slices).
+ * The data plane (src/dataplane/service-proxy) and the predictor both start here.
+ */
+export function sliceEndpoints(
+  slices: EndpointSlice[],
+  svc: Service,
+  port: ServicePort,
+): EndpointCandidate[] {
   const out: EndpointCandidate[] = [];
   const name = port.name ?? '';
-  for (const slice of cluster.endpointSlices) {
+  for (const slice of slices) {
     if (
       slice.metadata.namespace !== svc.metadata.namespace ||
       slice.metadata.labels?.[SERVICE_NAME_LABEL] !== svc.metadata.name
@@ -102,9 +115,11 @@ export function serviceEndpoints(cluster: Cluster, svc: Service, port: ServicePo
   return out;
 }
 
+// EndpointConditions: a nil ready means ready; a nil serving takes the value of ready
+// (discovery/v1 types.go).
 const isReady = (c: EndpointCandidate) => c.endpoint.conditions?.ready !== false;
 const isServingTerminating = (c: EndpointCandidate) =>
-  c.endpoint.conditions?.serving !== false && c.endpoint.conditions?.terminating === true;
+  (c.endpoint.conditions?.serving ?? isReady(c)) && c.endpoint.conditions?.terminating === true;
 
 /**
  * The endpoints a packet may go to. `local` is true when the traffic policy that applies is
@@ -115,6 +130,20 @@ export function chooseEndpoints(
   all: EndpointCandidate[],
   opts: { local: boolean; nodeName?: string; trafficDistribution?: string; zone?: string },
 ): EndpointChoice {
+  if (opts.local) {
+    // Local policy falls back to terminating endpoints on its own: this node's serving-terminating
+    // endpoints are used when it has no ready one, even if other nodes do (KEP-1669;
+    // pkg/proxy/topology.go CategorizeEndpoints).
+    const here = all.filter((c) => c.nodeName === opts.nodeName);
+    let local = here.filter(isReady);
+    let why = `${local.length} ready endpoint${local.length === 1 ? '' : 's'} on node ${opts.nodeName}`;
+    if (local.length === 0) {
+      local = here.filter(isServingTerminating);
+      if (local.length > 0)
+        why = `no ready endpoint on node ${opts.nodeName}; its ${local.length} serving terminating endpoint(s) used (KEP-1669)`;
+    }
+    return { candidates: local, all, reason: `traffic policy Local: ${why}` };
+  }
   // Ready endpoints when there are any; else serving-but-terminating ones (KEP-1669).
   let usable = all.filter(isReady);
   let why = `${usable.length} ready endpoint${usable.length === 1 ? '' : 's'}`;
@@ -122,14 +151,6 @@ export function chooseEndpoints(
     usable = all.filter(isServingTerminating);
     if (usable.length > 0)
       why = `no ready endpoints; ${usable.length} serving terminating endpoint(s) used (KEP-1669)`;
-  }
-  if (opts.local) {
-    const local = usable.filter((c) => c.nodeName === opts.nodeName);
-    return {
-      candidates: local,
-      all,
-      reason: `${why}; traffic policy Local keeps the ${local.length} on node ${opts.nodeName}`,
-    };
   }
   if (opts.trafficDistribution === 'PreferSameNode' || opts.trafficDistribution === 'PreferClose') {
     const near = usable.filter((c) => c.nodeName === opts.nodeName);
@@ -141,4 +162,22 @@ export function chooseEndpoints(
       };
   }
   return { candidates: usable, all, reason: why };
+}
+
+/**
+ * The node that answers ARP for a Service's LoadBalancer IP (L2 mode, as MetalLB does it):
+ * with externalTrafficPolicy Local, the node of the first ready endpoint (so the traffic lands
+ * where an endpoint is); otherwise, or when no endpoint is ready, the first node. Used by
+ * `podnet trace` and by the node agent that adds the address (dataplane/service-proxy).
+ */
+export function loadBalancerAnnouncer(
+  nodes: Node[],
+  endpoints: EndpointCandidate[],
+  local: boolean,
+): string | undefined {
+  if (local) {
+    const withEndpoint = endpoints.find((c) => isReady(c) && c.nodeName)?.nodeName;
+    if (withEndpoint) return withEndpoint;
+  }
+  return nodes[0]?.metadata.name;
 }

@@ -19,6 +19,7 @@ import { buildPolicyModels } from '../../policy/model.js';
 import {
   chooseEndpoints,
   findServiceByAddress,
+  loadBalancerAnnouncer,
   serviceEndpoints,
   type EndpointCandidate,
 } from '../services.js';
@@ -228,7 +229,8 @@ export function toAddress(
   const all = serviceEndpoints(ctx.cluster, svc, hit.port);
   let node = origin.node;
   if (hit.access === 'nodePort') node = hit.node!.metadata.name;
-  if (hit.access === 'loadBalancer' || hit.access === 'externalIP') node = announcingNode(ctx, all, local);
+  if (hit.access === 'loadBalancer' || hit.access === 'externalIP')
+    node = loadBalancerAnnouncer(ctx.cluster.nodes, all, local);
   const choice = chooseEndpoints(all, {
     local,
     nodeName: node,
@@ -314,15 +316,6 @@ export function toAddress(
     );
   }
   return { paths };
-}
-
-function announcingNode(ctx: TraceContext, all: EndpointCandidate[], local: boolean): string | undefined {
-  // L2 mode: one node answers ARP for the address; with Local policy, one that has a ready endpoint.
-  if (local) {
-    const withEndpoint = all.find((c) => c.endpoint.conditions?.ready !== false && c.nodeName)?.nodeName;
-    if (withEndpoint) return withEndpoint;
-  }
-  return ctx.cluster.nodes[0]?.metadata.name;
 }
 
 function describeCandidate(c: EndpointCandidate) {

@@ -1,0 +1,343 @@
+// Benchmark of the Service proxy's rule programming (issue 5): a full sync of S Services x E
+// endpoints into a fresh namespace (render and nft load timed apart), then single-Service
+// changes applied incrementally; with baselines measured in the same run:
+//   - the same Services in kube-proxy's shape with an inline anonymous `numgen ... vmap { }` per
+//     Service (what nftables-mode kube-proxy emits), at a smaller size, since it is super-linear;
+//   - option (a) of render.ts, a named map per Service port, at the same smaller size;
+//   - kube-proxy's iptables mode for all S Services, loaded with iptables-restore (nft backend).
+// Needs root. It creates only namespaces named pn-tbnft-<pid>[-...] and deletes them in
+// `finally`; nothing is added to the root namespace and no packet is sent.
+// Usage: npm run build && node dist/bench/service-proxy.js [--services 10000] [--endpoints 5]
+//        [--baseline 2000] [--reps 5] [--chunk 50000]
+import { parseArgs } from 'node:util';
+import { defaultClusterConfig } from '../api/cluster.js';
+import type { EndpointSlice, Node, Service } from '../api/types.js';
+import type { ServiceProxyInput } from '../dataplane/service-proxy/model.js';
+import { renderServiceProxy } from '../dataplane/service-proxy/render.js';
+import { exec } from '../host/exec.js';
+import { createNetns, deleteNetns } from '../host/netns.js';
+import { TableSyncer, execNftRunner, type NftRunner } from '../nft/apply.js';
+import { diffTables } from '../nft/diff.js';
+import { fullLoad } from '../nft/ops.js';
+import { formatTransaction } from '../nft/text.js';
+
+const { values: opt } = parseArgs({
+  options: {
+    services: { type: 'string', default: '10000' },
+    endpoints: { type: 'string', default: '5' },
+    baseline: { type: 'string', default: '2000' },
+    reps: { type: 'string', default: '5' },
+    chunk: { type: 'string', default: '50000' },
+  },
+});
+const S = Number(opt.services);
+const E = Number(opt.endpoints);
+const BASE = Number(opt.baseline);
+const REPS = Number(opt.reps);
+const CHUNK = Number(opt.chunk);
+const NETNS = `pn-tbnft-${process.pid}`;
+const BASE_NETNS = `${NETNS}-base`;
+const CLUSTER = 'bench';
+
+const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const log = (s: string) => process.stderr.write(`  ${s}\n`);
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+// ---------------------------------------------------------------- input
+
+const ipOf = (base: number, n: number) => `10.${base + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+
+/** S ClusterIP Services, each with E ready endpoints spread over three nodes. */
+function input(services: number, endpoints: number, extra = 0): ServiceProxyInput {
+  const nodes: Node[] = [1, 2, 3].map((i) => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: `node-${i}` },
+    status: { addresses: [{ type: 'InternalIP', address: `172.18.0.${i + 1}` }] },
+  }));
+  const svcs: Service[] = [];
+  const slices: EndpointSlice[] = [];
+  for (let i = 0; i < services + extra; i++) {
+    const name = `svc-${i}`;
+    svcs.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'bench' },
+      spec: { clusterIP: ipOf(96, i + 1), ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
+    });
+    slices.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${name}-1`, namespace: 'bench', labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      endpoints: Array.from({ length: endpoints }, (_, j) => ({
+        addresses: [ipOf(160, i * endpoints + j + 1)],
+        nodeName: `node-${1 + ((i + j) % 3)}`,
+        conditions: { ready: true },
+      })),
+    });
+  }
+  return {
+    clusterName: CLUSTER,
+    nodeName: 'node-1',
+    nodeIP: '172.18.0.2',
+    config: { ...defaultClusterConfig, podCIDR: '10.160.0.0/11' },
+    services: svcs,
+    endpointSlices: slices,
+    nodes,
+  };
+}
+
+// ---------------------------------------------------------------- nft helpers
+
+/** The real runner, remembering how long each nft call took. */
+class TimedRunner implements NftRunner {
+  times: number[] = [];
+  async run(netns: string, script: string): Promise<void> {
+    const t = now();
+    await execNftRunner.run(netns, script);
+    this.times.push(now() - t);
+  }
+}
+
+async function loadText(netns: string, text: string): Promise<number> {
+  await exec(['nsenter', `--net=/run/netns/${netns}`, 'nft', '-f', '-'], {
+    input: `add table ip pn-${CLUSTER}-proxy\ndelete table ip pn-${CLUSTER}-proxy\n`,
+  });
+  const t = now();
+  await exec(['nsenter', `--net=/run/netns/${netns}`, 'nft', '-f', '-'], { input: text });
+  return now() - t;
+}
+
+/**
+ * The rendered text with each Service chain's sequential numgen rules replaced by one rule
+ * over an inline anonymous vmap (kube-proxy's nftables mode) or over a named map per Service
+ * port (option a). Works on the bench's Services (no session affinity).
+ */
+function rewriteChoice(text: string, style: 'anonymous' | 'named'): string {
+  const out: string[] = [];
+  let chain = '';
+  let targets: string[] = [];
+  let prefix = '';
+  const flush = () => {
+    if (!targets.length) return;
+    const n = targets.length;
+    const elems = targets.map((t, i) => `${i} : goto ${t}`).join(', ');
+    if (style === 'anonymous') out.push(`${prefix} numgen random mod ${n} vmap { ${elems} }`);
+    else {
+      const map = `endpoints-${chain.slice('service-'.length)}`;
+      const table = prefix.split(' ').slice(2, 4).join(' ');
+      out.push(`add map ${table} ${map} { typeof numgen random mod ${n} : verdict ; }`);
+      out.push(`add element ${table} ${map} { ${elems} }`);
+      out.push(`${prefix} numgen random mod ${n} vmap @${map}`);
+    }
+    targets = [];
+  };
+  for (const line of text.split('\n')) {
+    const m = /^(add rule \S+ \S+ (service-\S+)) (?:numgen random mod \d+ == 0 )?goto (\S+)/.exec(line);
+    if (!m) {
+      flush();
+      out.push(line);
+      continue;
+    }
+    if (m[2] !== chain) flush();
+    chain = m[2];
+    prefix = m[1];
+    targets.push(m[3]);
+  }
+  flush();
+  return out.join('\n');
+}
+
+/** kube-proxy's iptables mode for the same Services (pkg/proxy/iptables: SVC and SEP chains). */
+function iptablesRestoreText(services: number, endpoints: number): string {
+  const chains = [':KUBE-SERVICES - [0:0]', ':KUBE-MARK-MASQ - [0:0]'];
+  const rules = [
+    '-A PREROUTING -j KUBE-SERVICES',
+    '-A OUTPUT -j KUBE-SERVICES',
+    '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
+  ];
+  for (let i = 0; i < services; i++) {
+    const svc = `KUBE-SVC-${i.toString(36).toUpperCase().padStart(8, '0')}`;
+    chains.push(`:${svc} - [0:0]`);
+    rules.push(
+      `-A KUBE-SERVICES -d ${ipOf(96, i + 1)}/32 -p tcp -m comment --comment "bench/svc-${i}:http cluster IP" -m tcp --dport 80 -j ${svc}`,
+    );
+    for (let j = 0; j < endpoints; j++) {
+      const ep = ipOf(160, i * endpoints + j + 1);
+      const sep = `KUBE-SEP-${i.toString(36).toUpperCase().padStart(6, '0')}${j.toString(36).toUpperCase().padStart(2, '0')}`;
+      chains.push(`:${sep} - [0:0]`);
+      const p =
+        j < endpoints - 1
+          ? ` -m statistic --mode random --probability ${(1 / (endpoints - j)).toFixed(11)}`
+          : '';
+      rules.push(`-A ${svc} -m comment --comment "bench/svc-${i}:http -> ${ep}:8080"${p} -j ${sep}`);
+      rules.push(`-A ${sep} -s ${ep}/32 -m comment --comment "bench/svc-${i}:http" -j KUBE-MARK-MASQ`);
+      rules.push(
+        `-A ${sep} -p tcp -m comment --comment "bench/svc-${i}:http" -m tcp -j DNAT --to-destination ${ep}:8080`,
+      );
+    }
+  }
+  return ['*nat', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ...chains, ...rules, 'COMMIT', ''].join(
+    '\n',
+  );
+}
+
+// ---------------------------------------------------------------- the run
+
+async function main(): Promise<void> {
+  const nftVersion = (await exec(['nft', '--version'])).trim();
+  console.log(
+    `Service proxy benchmark: ${S} Services x ${E} endpoints, ${nftVersion}, node ${process.version}`,
+  );
+  const rows: [string, string][] = [];
+  const row = (what: string, value: string) => {
+    rows.push([what, value]);
+    log(`${what}: ${value}`);
+  };
+
+  // Render, pure.
+  const base = input(S, E, REPS + 1);
+  const live = {
+    ...base,
+    services: base.services.slice(0, S),
+    endpointSlices: base.endpointSlices.slice(0, S),
+  };
+  const renders: number[] = [];
+  let table = renderServiceProxy(live);
+  for (let i = 0; i < 3; i++) {
+    const t = now();
+    table = renderServiceProxy(live);
+    renders.push(now() - t);
+  }
+  let t = now();
+  const text = formatTransaction(fullLoad(table));
+  const textMs = now() - t;
+  const ops = fullLoad(table).ops.length;
+  const rules = table.chains.reduce((n, c) => n + c.rules.length, 0);
+  const elements = table.sets.reduce((n, s) => n + s.elements.length, 0);
+  row('render (pure, median of 3)', fmt(median(renders)));
+  row(
+    'text',
+    `${fmt(textMs)}, ${(text.length / 2 ** 20).toFixed(1)} MiB, ${ops} operations (${table.chains.length} chains, ${rules} rules, ${elements} elements)`,
+  );
+
+  await createNetns(NETNS);
+  await createNetns(BASE_NETNS);
+  try {
+    // Full load, one transaction, into the fresh namespace.
+    const runner = new TimedRunner();
+    const syncer = new TableSyncer(NETNS, runner);
+    await syncer.sync(table);
+    const fullMs = runner.times[0];
+    row('full load, one transaction (nft -f)', fmt(fullMs));
+
+    // Incremental changes on top: add a Service, move one endpoint, remove a Service.
+    const change = async (label: string, next: (i: number) => ServiceProxyInput) => {
+      const r: number[] = [];
+      const d: number[] = [];
+      const n: number[] = [];
+      let size = 0;
+      for (let i = 0; i < REPS; i++) {
+        let t0 = now();
+        const nextTable = renderServiceProxy(next(i));
+        r.push(now() - t0);
+        t0 = now();
+        const tx = diffTables(table, nextTable)!;
+        d.push(now() - t0);
+        size = tx.ops.length;
+        runner.times = [];
+        const res = await syncer.sync(nextTable);
+        if (res.mode !== 'incremental') throw new Error(`${label}: ${res.mode} sync (${res.error ?? ''})`);
+        n.push(runner.times[0]);
+        table = nextTable;
+      }
+      row(
+        `${label}: nft (median of ${REPS})`,
+        `${fmt(median(n))} (${size} operations; render ${fmt(median(r))}, diff ${fmt(median(d))})`,
+      );
+      return median(n);
+    };
+    let current = live;
+    const addMs = await change('add 1 Service', (i) => {
+      current = {
+        ...current,
+        services: base.services.slice(0, S + i + 1),
+        endpointSlices: base.endpointSlices.slice(0, S + i + 1),
+      };
+      return current;
+    });
+    await change('change 1 Service (one endpoint replaced)', (i) => {
+      const slices = [...current.endpointSlices];
+      const s = slices[i];
+      slices[i] = {
+        ...s,
+        endpoints: [{ ...s.endpoints![0], addresses: [`10.250.${i}.1`] }, ...s.endpoints!.slice(1)],
+      };
+      current = { ...current, endpointSlices: slices };
+      return current;
+    });
+    await change('remove 1 Service', () => {
+      current = {
+        ...current,
+        services: current.services.slice(0, -1),
+        endpointSlices: current.endpointSlices.slice(0, -1),
+      };
+      return current;
+    });
+
+    // Cold start cut into bounded transactions.
+    await syncer.deleteTable(table);
+    const chunked = new TimedRunner();
+    await new TableSyncer(NETNS, chunked, { maxOpsPerTransaction: CHUNK }).sync(table);
+    const sum = chunked.times.reduce((a, b) => a + b, 0);
+    row(
+      `full load, ${chunked.times.length} transactions of <= ${CHUNK} operations`,
+      `${fmt(sum)} in all, largest ${fmt(Math.max(...chunked.times))}`,
+    );
+
+    // Baselines, in their own namespace so their tables do not slow ours down.
+    console.log('');
+    const small = renderServiceProxy({ ...input(BASE, E), nodeName: 'node-1' });
+    const smallText = formatTransaction(fullLoad(small));
+    const ours = await loadText(BASE_NETNS, smallText);
+    const anon = await loadText(BASE_NETNS, rewriteChoice(smallText, 'anonymous'));
+    const named = await loadText(BASE_NETNS, rewriteChoice(smallText, 'named'));
+    await loadText(BASE_NETNS, '');
+    row(`baseline: ours at ${BASE} Services (sequential numgen rules, option b)`, fmt(ours));
+    row(
+      `baseline: kube-proxy inline anonymous vmap at ${BASE} Services`,
+      `${fmt(anon)} (ours is ${(anon / ours).toFixed(1)}x faster)`,
+    );
+    row(
+      `baseline: named map per Service (option a) at ${BASE} Services`,
+      `${fmt(named)} (ours is ${(named / ours).toFixed(1)}x faster)`,
+    );
+    const ipt = iptablesRestoreText(S, E);
+    t = now();
+    await exec(['nsenter', `--net=/run/netns/${BASE_NETNS}`, 'iptables-restore'], { input: ipt });
+    const iptMs = now() - t;
+    row(
+      `baseline: iptables-restore of kube-proxy iptables mode, ${S} Services`,
+      `${fmt(iptMs)} (ours takes ${(fullMs / iptMs).toFixed(1)}x as long)`,
+    );
+
+    console.log('');
+    const w = Math.max(...rows.map((r) => r[0].length));
+    for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
+    console.log('');
+    console.log(
+      `targets: full sync <= 0.5 s: ${fmt(median(renders) + fullMs)} (render + nft); one Service <= 20 ms: ${fmt(addMs)} (nft)`,
+    );
+  } finally {
+    await deleteNetns(NETNS);
+    await deleteNetns(BASE_NETNS);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

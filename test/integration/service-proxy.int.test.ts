@@ -1,0 +1,195 @@
+// The Service proxy's tables in a real kernel (nft 1.0.6 here): rendered rulesets load with
+// `nft -f`, diffs apply incrementally, a diff that fails is followed by a full resync, and a
+// few real connections go through the rules (DNAT from the node, reject, hairpin SNAT).
+// Everything lives in namespaces named pn-tnftsp-*, deleted afterwards; nothing is added to
+// the root namespace and no traffic leaves it.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Cluster } from '../../src/api/cluster.js';
+import { defaultClusterConfig } from '../../src/api/cluster.js';
+import type { Service } from '../../src/api/types.js';
+import { renderServiceProxy } from '../../src/dataplane/service-proxy/render.js';
+import { proxyInput, SCENARIO } from '../../src/dataplane/service-proxy/fixture.test-util.js';
+import { randomServices } from '../../src/dataplane/service-proxy/random-services.test-util.js';
+import { exec, execCapture } from '../../src/host/exec.js';
+import { createNetns, deleteNetns, ipBatch, setSysctl } from '../../src/host/netns.js';
+import { TableSyncer } from '../../src/nft/apply.js';
+import type { Table } from '../../src/nft/ir.js';
+import { simulateCluster } from '../../src/offline/simulate.js';
+import { clusterFromYaml } from '../support/builders.js';
+import { describeAsRoot, leakedNetns } from '../support/root.js';
+
+const PREFIX = 'pn-tnftsp-';
+const NODE = `${PREFIX}node`;
+const POD = `${PREFIX}pod`;
+
+const nft = (netns: string, ...args: string[]) =>
+  exec(['nsenter', `--net=/run/netns/${netns}`, 'nft', ...args]);
+
+/** What the kernel holds: chains with their rule counts, sets with their element counts. */
+async function kernelShape(netns: string, table: string) {
+  const json = JSON.parse(await nft(netns, '-j', 'list', 'table', 'ip', table)) as {
+    nftables: Record<string, { name?: string; chain?: string; elem?: unknown[] }>[];
+  };
+  const chains: Record<string, number> = {};
+  const sets: Record<string, number> = {};
+  for (const o of json.nftables) {
+    if (o.chain) chains[o.chain.name!] ??= 0;
+    if (o.rule) chains[o.rule.chain!] = (chains[o.rule.chain!] ?? 0) + 1;
+    const s = o.set ?? o.map;
+    if (s) sets[s.name!] = s.elem?.length ?? 0;
+  }
+  return { chains, sets };
+}
+
+const irShape = (t: Table) => ({
+  chains: Object.fromEntries(t.chains.map((c) => [c.name, c.rules.length])),
+  sets: Object.fromEntries(t.sets.map((s) => [s.name, s.elements.length])),
+});
+
+const without = (c: Cluster, name: string): Cluster => ({
+  ...c,
+  services: c.services.filter((s) => s.metadata.name !== name),
+});
+
+describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = await clusterFromYaml(SCENARIO);
+    await createNetns(NODE);
+    await createNetns(POD);
+  });
+
+  afterAll(async () => {
+    await deleteNetns(NODE);
+    await deleteNetns(POD);
+    expect(await leakedNetns(PREFIX)).toEqual([]);
+    // Nothing was ever loaded into the root namespace (read-only check).
+    expect(await exec(['nft', 'list', 'tables'])).not.toMatch(/pn-podnet-proxy/);
+  });
+
+  it('loads every rendered ruleset with nft -f, and the kernel holds what was rendered', async () => {
+    const syncer = new TableSyncer(NODE);
+    const tables = [
+      renderServiceProxy(proxyInput(cluster, 'node-1')),
+      renderServiceProxy(proxyInput(cluster, 'node-2')),
+    ];
+    for (const seed of [1, 2, 3]) {
+      const random = (
+        await simulateCluster(randomServices({ seed, pods: 12, services: 10 }), defaultClusterConfig)
+      ).cluster;
+      tables.push(renderServiceProxy(proxyInput(random, 'node-3')));
+    }
+    for (const t of tables) {
+      await syncer.deleteTable(t);
+      expect(await syncer.sync(t)).toMatchObject({ mode: 'full' });
+      expect(await kernelShape(NODE, t.name)).toEqual(irShape(t));
+    }
+  });
+
+  it('applies diffs incrementally, and resyncs in full after a diff fails', async () => {
+    const syncer = new TableSyncer(NODE);
+    const first = renderServiceProxy(proxyInput(cluster, 'node-1'));
+    await syncer.deleteTable(first);
+    expect(await syncer.sync(first)).toMatchObject({ mode: 'full' });
+
+    // A Service goes away, another loses its endpoints, session affinity is switched off.
+    const changed = without(cluster, 'api-lb');
+    changed.endpointSlices = changed.endpointSlices.filter(
+      (s) => s.metadata.labels?.['kubernetes.io/service-name'] !== 'api-near',
+    );
+    changed.services = changed.services.map((s) =>
+      s.metadata.name === 'web-sticky'
+        ? ({ ...s, spec: { ...s.spec, sessionAffinity: 'None' } } as Service)
+        : s,
+    );
+    const second = renderServiceProxy(proxyInput(changed, 'node-1'));
+    expect(await syncer.sync(second)).toMatchObject({ mode: 'incremental' });
+    expect(await kernelShape(NODE, second.name)).toEqual(irShape(second));
+    expect(await syncer.sync(second)).toEqual({ mode: 'unchanged', ops: 0 });
+
+    // Back again, incrementally.
+    expect(await syncer.sync(first)).toMatchObject({ mode: 'incremental' });
+    expect(await kernelShape(NODE, first.name)).toEqual(irShape(first));
+
+    // Someone adds an element the next diff adds too, with another verdict: the diff fails
+    // (File exists) and a full load follows.
+    const lbIP = cluster.services.find((x) => x.metadata.name === 'api-lb')!.status!.loadBalancer!.ingress![0]
+      .ip!;
+    expect(await syncer.sync(second)).toMatchObject({ mode: 'incremental' });
+    await nft(NODE, 'add', 'element', 'ip', first.name, 'service-ips', `{ ${lbIP} . tcp . 80 : drop }`);
+    const conflict = await syncer.sync(first);
+    expect(conflict).toMatchObject({ mode: 'resync', error: expect.stringMatching(/exists|busy/i) });
+    expect(await kernelShape(NODE, first.name)).toEqual(irShape(first));
+
+    // Someone deletes the table: the next diff fails, the full load recreates it.
+    await nft(NODE, 'delete', 'table', 'ip', first.name);
+    expect(await syncer.sync(second)).toMatchObject({
+      mode: 'resync',
+      error: expect.stringMatching(/No such file/i),
+    });
+    expect(await kernelShape(NODE, second.name)).toEqual(irShape(second));
+  });
+
+  it('carries real connections: DNAT from the node, reject without endpoints, hairpin SNAT', async () => {
+    // node-1 of the scenario: the pod api-1 (10.244.0.2) serves 8080 behind shop/api-local
+    // (internalTrafficPolicy Local, so its only endpoint is that pod).
+    await ipBatch(
+      NODE,
+      [
+        `link add eth-pod type veth peer name eth0 netns ${POD}`,
+        'addr add 10.244.0.1/24 dev eth-pod',
+        'link set eth-pod up',
+        // (no dummy module on every kernel: one end of a veth pair serves as the fabric link)
+        'link add fabric type veth peer name fabric-peer',
+        'link set fabric-peer up',
+        'addr add 172.18.0.2/16 dev fabric',
+        'link set fabric up',
+        // Service addresses are routed like any off-node destination, from the node's address.
+        'route add 10.96.0.0/12 dev fabric src 172.18.0.2',
+      ].join('\n'),
+    );
+    await ipBatch(
+      POD,
+      ['addr add 10.244.0.2/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.0.1'].join('\n'),
+    );
+    await setSysctl(NODE, 'net.ipv4.ip_forward', '1');
+    const syncer = new TableSyncer(NODE);
+    const table = renderServiceProxy(proxyInput(cluster, 'node-1'));
+    await syncer.deleteTable(table);
+    await syncer.sync(table);
+
+    const ip = (name: string) => cluster.services.find((s) => s.metadata.name === name)!.spec!.clusterIP!;
+    const server = execCapture(['node', '-e', SERVER, '8080', '3', '15000'], { netns: POD });
+    const connect = (from: string, addr: string, port: number, retry = false) =>
+      execCapture(['node', '-e', CLIENT, addr, String(port), '5000', retry ? '1' : '0'], { netns: from });
+    // Wait for the server, straight to the pod address (no Service involved).
+    expect((await connect(NODE, '10.244.0.2', 8080, true)).stdout.trim()).toBe('client 10.244.0.1');
+
+    const fromNode = await connect(NODE, ip('api-local'), 80);
+    expect(fromNode.stdout.trim()).toBe('client 172.18.0.2');
+    const refused = await connect(NODE, ip('empty'), 80);
+    expect(refused.stdout.trim()).toBe('error ECONNREFUSED');
+    const undefinedPort = await connect(NODE, ip('api-local'), 81);
+    expect(undefinedPort.stdout.trim()).toBe('error ECONNREFUSED');
+    // The pod reaches itself through its Service: without the SNAT it would answer itself directly.
+    const hairpin = await connect(POD, ip('api-local'), 80);
+    expect(hairpin.stdout.trim()).toBe('client 172.18.0.2');
+    // The server has answered its three connections (probe, node, hairpin) and exited.
+    expect((await server).code).toBe(0);
+  });
+});
+
+// A server that answers each connection with the client address it saw, and exits after N
+// connections (or the time limit).
+const SERVER = `const [port,n,ms]=process.argv.slice(1).map(Number);let left=n;
+const s=require('net').createServer(c=>{c.end('client '+c.remoteAddress+'\\n');if(--left===0)s.close();}).listen(port,'0.0.0.0');
+setTimeout(()=>process.exit(2),ms).unref();`;
+// A client that prints what it got, or the error code; with retry, it tries again while the
+// connection is refused (the server is still starting).
+const CLIENT = `const [h,p,ms,retry]=process.argv.slice(1);const end=Date.now()+(+ms);
+(function go(){const c=require('net').connect(+p,h);let d='';c.setTimeout(1000);c.on('data',x=>d+=x);
+c.on('end',()=>{process.stdout.write(d);process.exit(0)});
+c.on('error',e=>{if(retry==='1'&&Date.now()<end){c.destroy();return setTimeout(go,50)}
+process.stdout.write('error '+e.code+'\\n');process.exit(0)});
+c.on('timeout',()=>{process.stdout.write('error timeout\\n');process.exit(0)});})();`;
