@@ -19,6 +19,48 @@ interface Response {
   body: string;
 }
 
+export interface ListResult<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+export interface WatchEvent<T> {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  object: T;
+}
+
+export interface WatchEnd {
+  reason: 'expired' | 'closed' | 'failed' | 'stopped';
+  message?: string;
+}
+
+export interface WatchHandle {
+  stop(): void;
+  done: Promise<WatchEnd>;
+}
+
+interface Status {
+  code?: number;
+  reason?: string;
+  message?: string;
+}
+
+const JSON_ACCEPT = { accept: 'application/json' };
+
+function apiVersionOf(kind: string): string {
+  const r = resourceForKind(kind);
+  if (!r) throw new Error(`the API server does not serve kind ${kind}`);
+  return r.group ? `${r.group}/${r.version}` : r.version;
+}
+
+/** A Status ending a watch: 410 Expired (in the stream or as the answer) means list again. */
+function endOfStatus(s: Status): WatchEnd {
+  if (s.code === 410 || s.reason === 'Expired' || s.reason === 'Gone') {
+    return { reason: 'expired', message: s.message };
+  }
+  return { reason: 'failed', message: s.message ?? `HTTP ${s.code}` };
+}
+
 export class HttpObjectClient implements ObjectClient {
   constructor(private readonly socketPath: string) {}
 
@@ -82,11 +124,87 @@ export class HttpObjectClient implements ObjectClient {
   }
 
   async list<T extends KubeObject>(kind: string, namespace?: string): Promise<T[]> {
-    const list = await this.json<{ items?: T[] }>('GET', this.path(kind, namespace));
-    const r = resourceForKind(kind)!;
-    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
+    return (await this.listWithVersion<T>(kind, namespace)).items;
+  }
+
+  /** A list and the resourceVersion it was read at: where a watch of the same kind starts. */
+  async listWithVersion<T extends KubeObject>(kind: string, namespace?: string): Promise<ListResult<T>> {
+    const list = await this.json<{ items?: T[]; metadata?: { resourceVersion?: string } }>(
+      'GET',
+      this.path(kind, namespace),
+    );
+    const apiVersion = apiVersionOf(kind);
     // Lists carry items without kind/apiVersion (as Kubernetes does): put them back for callers.
-    return (list.items ?? []).map((o) => ({ ...o, kind, apiVersion }));
+    const items = (list.items ?? []).map((o) => ({ ...o, kind, apiVersion }));
+    return { items, resourceVersion: list.metadata?.resourceVersion ?? '0' };
+  }
+
+  /**
+   * Streams the changes of a kind after `resourceVersion` (apiserver/watch.ts: JSON lines of
+   * `{type, object}`, bookmarks asked for). Starting over is the caller's: `done` tells how the
+   * stream ended, `expired` (410: the version is too old, list again), `closed` (the server
+   * ended it normally: watch again from the last version seen), `failed` (no connection, a
+   * refused request, or the connection dropped) or `stopped` (stop() was called).
+   */
+  watch<T extends KubeObject>(
+    kind: string,
+    resourceVersion: string,
+    onEvent: (e: WatchEvent<T>) => void,
+    namespace?: string,
+  ): WatchHandle {
+    const query = new URLSearchParams({ watch: '1', resourceVersion, allowWatchBookmarks: 'true' });
+    const apiVersion = apiVersionOf(kind);
+    let finish: (end: WatchEnd) => void = () => {};
+    const done = new Promise<WatchEnd>((resolve) => {
+      let ended = false;
+      finish = (end) => {
+        if (ended) return;
+        ended = true;
+        req.destroy();
+        resolve(end);
+      };
+    });
+    const req = request(
+      { socketPath: this.socketPath, path: `${this.path(kind, namespace)}?${query}`, headers: JSON_ACCEPT },
+      (res) => {
+        let buf = '';
+        res.setEncoding('utf8');
+        const streaming = res.statusCode === 200; // otherwise the body is one Status
+        res.on('data', (d: string) => {
+          buf += d;
+          if (!streaming) return;
+          for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+            const line = buf.slice(0, i).trim();
+            buf = buf.slice(i + 1);
+            if (!line) continue;
+            let e: WatchEvent<T>;
+            try {
+              e = JSON.parse(line) as WatchEvent<T>;
+            } catch {
+              return finish({ reason: 'failed', message: `not a watch event: ${line.slice(0, 80)}` });
+            }
+            if (e.type === 'ERROR') return finish(endOfStatus(e.object as unknown as Status));
+            onEvent(e.type === 'BOOKMARK' ? e : { ...e, object: { ...e.object, kind, apiVersion } });
+          }
+        });
+        res.on('end', () => {
+          if (streaming) return finish({ reason: 'closed' });
+          let status: Status = {};
+          try {
+            status = JSON.parse(buf) as Status;
+          } catch {
+            // not a Status body: the HTTP code says enough
+          }
+          finish(endOfStatus({ code: res.statusCode, ...status }));
+        });
+        res.on('close', () => finish({ reason: 'failed', message: 'the watch connection dropped' }));
+      },
+    );
+    req.on('error', (e) =>
+      finish({ reason: 'failed', message: (e as NodeJS.ErrnoException).code ?? e.message }),
+    );
+    req.end();
+    return { stop: () => finish({ reason: 'stopped' }), done };
   }
 
   async get<T extends KubeObject>(

@@ -3,7 +3,7 @@
 import { buildNetexecConfig, buildServeHostnameConfig, parseArgs, FlagError } from '../workloads/flags.js';
 import { runNetexec } from '../workloads/netexec.js';
 
-const USAGE = 'usage: workload.js netexec|serve-hostname|pause|idle [--pod-name=NAME] [flags]';
+const USAGE = 'usage: workload.js netexec|serve-hostname|dns|pause|idle [--pod-name=NAME] [flags]';
 
 function podNameOf(args: string[]): string {
   return (
@@ -32,6 +32,14 @@ async function main(argv: string[]): Promise<void> {
     case 'serve-hostname':
       await runNetexec(buildServeHostnameConfig(rest, podName), log);
       break;
+    case 'dns': {
+      // --api-socket=PATH [--zone=Z] [--pods=MODE] [--upstream=IP[:port]] [--port=53] ...
+      // Loaded only here: netexec pods (most of them) need neither prom-client nor the codec.
+      const { buildDnsConfig } = await import('../dns/server/config.js');
+      const { startClusterDns } = await import('../dns/server/server.js');
+      await startClusterDns(buildDnsConfig(rest, process.env), log);
+      break;
+    }
     case 'pause':
     case 'idle':
       log(`${sub}: ${podName}`);

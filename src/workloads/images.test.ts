@@ -91,6 +91,50 @@ describe('resolveWorkload', () => {
       want: { kind: 'builtin', args: ['pause'] },
     },
     {
+      name: 'coredns (its Corefile arguments are not ours)',
+      container: {
+        image: 'registry.k8s.io/coredns/coredns:v1.11.1',
+        args: ['-conf', '/etc/coredns/Corefile'],
+        ports: ports([53, 'UDP'], [53, 'TCP'], [9153, 'TCP']),
+      },
+      want: { kind: 'builtin', args: ['dns'] },
+    },
+    {
+      name: 'coredns via its command',
+      container: {
+        image: 'coredns/coredns',
+        command: ['/coredns'],
+        args: ['-conf', '/etc/coredns/Corefile'],
+      },
+      want: { kind: 'builtin', args: ['dns'] },
+    },
+    {
+      name: 'coredns image running another program',
+      container: { image: 'coredns/coredns', command: ['sleep'], args: ['5'] },
+      want: { kind: 'command', argv: ['sleep', '5'] },
+    },
+    {
+      name: 'podnet/dns passes its args',
+      container: {
+        image: 'podnet/dns',
+        args: ['--api-socket=/run/podnet/x/api-read.sock', '--zone=example.org'],
+      },
+      want: {
+        kind: 'builtin',
+        args: ['dns', '--api-socket=/run/podnet/x/api-read.sock', '--zone=example.org'],
+      },
+    },
+    {
+      name: 'podnet/dns with registry and tag',
+      container: { image: 'localhost:5000/podnet/dns:0.1' },
+      want: { kind: 'builtin', args: ['dns'] },
+    },
+    {
+      name: 'another image named dns is no DNS server',
+      container: { image: 'example.com/dns:1' },
+      want: { kind: 'builtin', args: ['idle'] },
+    },
+    {
       name: 'unknown image with ports',
       container: { image: 'example.com/app:1', ports: ports([3000]) },
       want: { kind: 'builtin', args: ['netexec', onPorts([3000, 'TCP'])] },

@@ -47,6 +47,9 @@ const IDLE_IMAGES = new Set([
 
 const AGNHOST_SUBCOMMANDS = new Set(['netexec', 'serve-hostname', 'pause']);
 
+/** podnet's own DNS image (cluster/addons.ts), whose `args` are the dns workload's flags. */
+const PODNET_DNS = 'podnet/dns';
+
 /**
  * The short name of an image: registry, path, tag and digest removed
  * (`registry.k8s.io/e2e-test-images/agnhost:2.45` -> `agnhost`).
@@ -56,6 +59,39 @@ export function imageName(image: string | undefined): string {
   const noDigest = image.split('@')[0];
   const last = noDigest.split('/').pop() ?? '';
   return last.split(':')[0].toLowerCase();
+}
+
+/** The repository of an image, registry included: tag and digest removed, lower case. */
+function imageRepository(image: string | undefined): string {
+  const noDigest = (image ?? '').split('@')[0].toLowerCase();
+  const slash = noDigest.lastIndexOf('/');
+  const colon = noDigest.lastIndexOf(':');
+  return colon > slash ? noDigest.slice(0, colon) : noDigest;
+}
+
+/**
+ * Cluster DNS images: CoreDNS (`registry.k8s.io/coredns/coredns`, `coredns/coredns`) and podnet's
+ * own. CoreDNS's arguments name its Corefile, which is not read: the server runs with the
+ * Corefile Kubernetes installs (cluster.local, pods insecure, no upstream unless given).
+ */
+function dnsWorkload(container: Container, name: string): Workload | undefined {
+  const repo = imageRepository(container.image);
+  if (repo === PODNET_DNS || repo.endsWith(`/${PODNET_DNS}`)) {
+    return {
+      kind: 'builtin',
+      args: ['dns', ...(container.args ?? [])],
+      reason: 'podnet/dns: the cluster DNS server',
+    };
+  }
+  const command = container.command ?? [];
+  if (name === 'coredns' && (command.length === 0 || /(^|\/)coredns$/.test(command[0]))) {
+    return {
+      kind: 'builtin',
+      args: ['dns'],
+      reason: "coredns: podnet's cluster DNS server (the Corefile is not read)",
+    };
+  }
+  return undefined;
 }
 
 export function declaredPorts(container: Container): DeclaredPort[] {
@@ -96,6 +132,8 @@ export function resolveWorkload(container: Container): Workload {
       };
     }
   }
+  const dns = dnsWorkload(container, name);
+  if (dns) return dns;
   if (command.length > 0)
     return { kind: 'command', argv: [...command, ...args], reason: 'container command from the host' };
   if (name === 'pause') return { kind: 'builtin', args: ['pause'], reason: 'pause image' };

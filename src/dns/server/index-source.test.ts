@@ -1,0 +1,200 @@
+// The index source against a fake API client: first build only when every kind is listed,
+// debounced rebuilds on watch events, resume on a normal end, relist on 410 and on failures.
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../api/types.js';
+import type { ListResult, WatchEnd, WatchEvent, WatchHandle } from '../../client/http-client.js';
+import { clusterIPService, ns, pod } from '../fixture.test-util.js';
+import { answer, type DnsIndex } from '../records.js';
+import { ApiIndexSource } from './index-source.js';
+import type { WatchClient } from './reflector.js';
+
+interface FakeWatch {
+  kind: string;
+  rv: string;
+  emit(type: WatchEvent<KubeObject>['type'], o: KubeObject): void;
+  end(e: WatchEnd): void;
+}
+
+/** Lists what `objects` holds; records list calls and open watches; fails lists while told to. */
+class FakeClient implements WatchClient {
+  objects = new Map<string, KubeObject[]>();
+  rv = 10;
+  lists: string[] = [];
+  watches: FakeWatch[] = [];
+  failLists = 0;
+
+  async listWithVersion<T extends KubeObject>(kind: string): Promise<ListResult<T>> {
+    this.lists.push(kind);
+    if (this.failLists > 0) {
+      this.failLists--;
+      throw new Error('connect ECONNREFUSED');
+    }
+    return { items: (this.objects.get(kind) ?? []) as T[], resourceVersion: String(this.rv) };
+  }
+
+  watch<T extends KubeObject>(kind: string, rv: string, onEvent: (e: WatchEvent<T>) => void): WatchHandle {
+    let end: (e: WatchEnd) => void = () => {};
+    const done = new Promise<WatchEnd>((resolve) => (end = resolve));
+    const w: FakeWatch = {
+      kind,
+      rv,
+      emit: (type, o) => onEvent({ type, object: o as T }),
+      end: (e) => {
+        this.watches = this.watches.filter((x) => x !== w);
+        end(e);
+      },
+    };
+    this.watches.push(w);
+    return { stop: () => w.end({ reason: 'stopped' }), done };
+  }
+
+  watchOf(kind: string): FakeWatch {
+    const w = this.watches.find((x) => x.kind === kind);
+    if (!w) throw new Error(`no watch of ${kind}`);
+    return w;
+  }
+}
+
+const until = async (cond: () => boolean, ms = 2000) => {
+  const t = Date.now();
+  while (!cond()) {
+    if (Date.now() - t > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
+
+const svc = (name: string, ip: string, rv: number) => {
+  const s = clusterIPService('shop', name, [ip], [{ name: 'http', protocol: 'TCP', port: 80 }]);
+  s.metadata.resourceVersion = String(rv);
+  return s;
+};
+const A = (index: DnsIndex | undefined, name: string) =>
+  index ? answer(index, `${name}.shop.svc.cluster.local`, 'A').answers.map((r) => r.data) : 'no index';
+
+function start(client: FakeClient) {
+  const builds: number[] = [];
+  const source = new ApiIndexSource({
+    client,
+    dns: { zone: 'cluster.local', pods: 'disabled' },
+    debounceMs: 20,
+    maxDelayMs: 100,
+    backoff: { minMs: 5, maxMs: 20 },
+    onBuilt: (_, s) => builds.push(s),
+  });
+  source.start();
+  return { source, builds };
+}
+
+describe('ApiIndexSource', () => {
+  it('builds the first index once every kind is listed, then rebuilds debounced on events', async () => {
+    const client = new FakeClient();
+    client.objects.set('Namespace', [ns('shop')]);
+    client.objects.set('Service', [svc('web', '10.96.0.20', 5)]);
+    client.failLists = 1; // the first list fails: retried after the back-off
+    const { source, builds } = start(client);
+    try {
+      await until(() => source.current() !== undefined);
+      expect(A(source.current(), 'web')).toEqual(['10.96.0.20']);
+      expect(client.lists.filter((k) => k === 'Namespace').length).toBe(2);
+      await until(() => client.watches.length === 3);
+      expect(client.watches.map((w) => `${w.kind}@${w.rv}`).sort()).toEqual([
+        'EndpointSlice@10',
+        'Namespace@10',
+        'Service@10',
+      ]);
+
+      const first = source.current();
+      const w = client.watchOf('Service');
+      for (let i = 0; i < 10; i++) w.emit('ADDED', svc(`api-${i}`, `10.96.1.${i}`, 11 + i));
+      expect(source.current()).toBe(first); // queries keep the old index until the rebuild
+      await until(() => source.current() !== first);
+      expect(builds.length).toBe(2); // ten events, one rebuild
+      expect(A(source.current(), 'api-9')).toEqual(['10.96.1.9']);
+
+      w.emit('DELETED', svc('web', '10.96.0.20', 30));
+      await until(() => A(source.current(), 'web').length === 0);
+    } finally {
+      source.close();
+    }
+  });
+
+  it('resumes a watch the server ended from the last version, and lists again after 410 or a failure', async () => {
+    const client = new FakeClient();
+    client.objects.set('Namespace', [ns('shop')]);
+    const { source } = start(client);
+    try {
+      await until(() => client.watches.length === 3);
+      client.watchOf('Service').emit('ADDED', svc('web', '10.96.0.20', 15));
+      client.watchOf('Service').emit('BOOKMARK', { kind: 'Service', metadata: { resourceVersion: '17' } });
+      client.watchOf('Service').end({ reason: 'closed' });
+      await until(() => client.watches.filter((w) => w.kind === 'Service').length === 1);
+      expect(client.watchOf('Service').rv).toBe('17');
+      expect(client.lists.filter((k) => k === 'Service').length).toBe(1);
+
+      // Expired: list again; the list is the truth (web was deleted meanwhile, db created).
+      client.objects.set('Service', [svc('db', '10.96.0.30', 40)]);
+      client.rv = 41;
+      client.watchOf('Service').end({ reason: 'expired', message: 'too old resource version' });
+      await until(() => A(source.current(), 'db').length === 1 && A(source.current(), 'web').length === 0);
+      expect(client.lists.filter((k) => k === 'Service').length).toBe(2);
+      await until(() => client.watches.some((w) => w.kind === 'Service' && w.rv === '41'));
+
+      // The connection dropped: list again after the back-off.
+      client.watchOf('Service').end({ reason: 'failed', message: 'the watch connection dropped' });
+      await until(() => client.lists.filter((k) => k === 'Service').length === 3);
+    } finally {
+      source.close();
+    }
+    await until(() => client.watches.length === 0);
+  });
+
+  it('paces builds: the next starts no sooner than 2 build-times after the last ended', async () => {
+    const client = new FakeClient();
+    client.objects.set('Namespace', [ns('shop')]);
+    client.objects.set(
+      'Service',
+      Array.from({ length: 5000 }, (_, i) => svc(`s-${i}`, `10.96.${i >> 8}.${i & 255}`, 5)),
+    );
+    const ends: { end: number; ms: number }[] = [];
+    const source = new ApiIndexSource({
+      client,
+      dns: { zone: 'cluster.local', pods: 'disabled' },
+      debounceMs: 1,
+      onBuilt: (_, s) => ends.push({ end: performance.now(), ms: s * 1000 }),
+    });
+    source.start();
+    try {
+      await until(() => client.watches.length === 3);
+      const w = client.watchOf('Service');
+      for (let i = 0; i < 60; i++) {
+        w.emit('MODIFIED', svc('s-0', `10.97.0.${i}`, 100 + i));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await until(() => A(source.current(), 's-0')[0] === '10.97.0.59');
+    } finally {
+      source.close();
+    }
+    expect(ends.length).toBeGreaterThan(2);
+    for (let i = 1; i < ends.length; i++) {
+      const started = ends[i].end - ends[i].ms;
+      expect(started - ends[i - 1].end).toBeGreaterThanOrEqual(2 * ends[i - 1].ms - 2);
+    }
+  });
+
+  it('watches Pods only with pods verified (CoreDNS initPodCache), and answers from them', async () => {
+    const client = new FakeClient();
+    client.objects.set('Namespace', [ns('shop')]);
+    client.objects.set('Pod', [pod('shop', 'web-1', '10.244.1.5')]);
+    const source = new ApiIndexSource({ client, dns: { zone: 'cluster.local', pods: 'verified' } });
+    source.start();
+    try {
+      await until(() => client.watches.length === 4);
+      expect(client.watches.map((w) => w.kind)).toContain('Pod');
+      await until(() => source.current() !== undefined);
+      expect(answer(source.current()!, '10-244-1-5.shop.pod.cluster.local', 'A').rcode).toBe('NOERROR');
+      expect(answer(source.current()!, '10-244-1-6.shop.pod.cluster.local', 'A').rcode).toBe('NXDOMAIN');
+    } finally {
+      source.close();
+    }
+  });
+});

@@ -1,0 +1,121 @@
+// One kind's objects kept current from the API: list, then watch from the list's
+// resourceVersion, as client-go's Reflector does (tools/cache/reflector.go ListAndWatch). A watch
+// the server ends normally is resumed from the last version seen (after 100 ms); a 410 Expired, a refused
+// request or a dropped connection lists again, after a back-off that doubles from 100 ms to 5 s
+// while the API server does not answer. The last good objects stay in use meanwhile.
+import type { KubeObject } from '../../api/types.js';
+import type { ListResult, WatchEvent, WatchHandle } from '../../client/http-client.js';
+
+/** The part of HttpObjectClient a reflector uses (fakes implement it in tests). */
+export interface WatchClient {
+  listWithVersion<T extends KubeObject>(kind: string): Promise<ListResult<T>>;
+  watch<T extends KubeObject>(
+    kind: string,
+    resourceVersion: string,
+    onEvent: (e: WatchEvent<T>) => void,
+  ): WatchHandle;
+}
+
+export interface ReflectorOptions {
+  kind: string;
+  client: WatchClient;
+  /** What is kept of each object (trim.ts). */
+  normalize?: (o: KubeObject) => KubeObject;
+  /** Called after every change of the objects, and after every (re)list. */
+  onChange: () => void;
+  log?: (line: string) => void;
+  backoff?: { minMs: number; maxMs: number };
+}
+
+const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+export class Reflector {
+  private objects = new Map<string, KubeObject>();
+  private synced = false;
+  private stopped = false;
+  private watching: WatchHandle | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly opts: ReflectorOptions) {}
+
+  /** Starts listing and watching; runs until stop(). */
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.watching?.stop();
+    this.wake?.();
+  }
+
+  /** True once the first list has arrived. */
+  get hasSynced(): boolean {
+    return this.synced;
+  }
+
+  items(): KubeObject[] {
+    return [...this.objects.values()];
+  }
+
+  private async run(): Promise<void> {
+    const { minMs, maxMs } = this.opts.backoff ?? { minMs: 100, maxMs: 5000 };
+    let delay = minMs;
+    const log = (line: string) => this.opts.log?.(`${this.opts.kind}: ${line}`);
+    while (!this.stopped) {
+      let rv: string;
+      try {
+        rv = await this.list();
+        delay = minMs;
+      } catch (e) {
+        log(`list failed (${(e as Error).message}); trying again in ${delay} ms`);
+        await this.sleep(delay);
+        delay = Math.min(2 * delay, maxMs);
+        continue;
+      }
+      for (;;) {
+        if (this.stopped) return;
+        this.watching = this.opts.client.watch(this.opts.kind, rv, (e) => (rv = this.apply(e) ?? rv));
+        const end = await this.watching.done;
+        if (end.reason === 'stopped') return;
+        if (end.reason === 'closed') {
+          await this.sleep(minMs); // a server that ends every watch at once must not make us spin
+          continue;
+        }
+        log(`watch ${end.reason}${end.message ? ` (${end.message})` : ''}; listing again`);
+        if (end.reason === 'failed') await this.sleep(delay);
+        break;
+      }
+    }
+  }
+
+  private async list(): Promise<string> {
+    const { items, resourceVersion } = await this.opts.client.listWithVersion(this.opts.kind);
+    const normalize = this.opts.normalize ?? ((o) => o);
+    this.objects = new Map(items.map((o) => [keyOf(o), normalize(o)]));
+    this.synced = true;
+    this.opts.onChange();
+    return resourceVersion;
+  }
+
+  /** Applies one event; returns the resourceVersion it brings. */
+  private apply(e: WatchEvent<KubeObject>): string | undefined {
+    if (e.type === 'ADDED' || e.type === 'MODIFIED') {
+      this.objects.set(keyOf(e.object), (this.opts.normalize ?? ((o) => o))(e.object));
+    } else if (e.type === 'DELETED') {
+      this.objects.delete(keyOf(e.object));
+    }
+    if (e.type !== 'BOOKMARK') this.opts.onChange();
+    return e.object.metadata?.resourceVersion;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
