@@ -14,6 +14,7 @@ export function clusterPaths(name: string) {
     kubeconfig: join(dir, 'kubeconfig'),
     pids: join(dir, 'pids'),
     logs: join(dir, 'logs'),
+    flows: join(dir, 'flows.db'),
     runDir: join('/run/podnet', name),
     readSocket: join('/run/podnet', name, 'api-read.sock'),
   };

@@ -15,7 +15,10 @@ const MODULES: Record<string, () => Promise<Register>> = {
   diff: async () => (await import('./commands/diff.js')).registerDiff,
   up: async () => (await import('./commands/up.js')).registerUp,
   live: async () => (await import('./commands/live.js')).registerLive,
+  probe: async () => (await import('./commands/probe.js')).registerProbe,
+  verify: async () => (await import('./commands/verify.js')).registerVerify,
   'port-forward': async () => (await import('./commands/port-forward.js')).registerPortForward,
+  flows: async () => (await import('./commands/flows.js')).registerFlows,
 };
 
 /** Which module defines each command. */
@@ -34,7 +37,10 @@ const COMMAND_MODULE: Record<string, string> = {
   delete: 'live',
   exec: 'live',
   logs: 'live',
+  probe: 'probe',
+  verify: 'verify',
   'port-forward': 'port-forward',
+  flows: 'flows',
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -49,7 +49,7 @@ function decodeIPv4(p: Buffer): Omit<LoggedPacket, 'time' | 'prefix'> | undefine
 
 /** Incremental: feed chunks of the pcap stream as they arrive, get the complete records. */
 export class NflogPcapReader {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private little: boolean | undefined;
 
   push(chunk: Buffer): LoggedPacket[] {
