@@ -6,11 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface HealthCheckTarget {
-  namespace: string;
-  name: string;
-  localEndpoints: number;
-}
+import type { HealthCheckTarget } from '../dataplane/service-proxy/node-duties.js';
 
 export class HealthCheckServers {
   private readonly servers = new Map<number, { server: http.Server; target: HealthCheckTarget }>();

@@ -17,3 +17,8 @@ export class InputError extends Error {
 export function isCliError(e: unknown): e is Error & { exitCode: number } {
   return e instanceof Error && typeof (e as { exitCode?: unknown }).exitCode === 'number';
 }
+
+/** The command could not do what it was asked (a cluster that did not come up): exit 1. */
+export class OperationError extends Error {
+  readonly exitCode = 1;
+}

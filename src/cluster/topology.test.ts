@@ -59,11 +59,11 @@ describe('planTopology addressing (DESIGN.md §2)', () => {
     expect(plan.podMTU).toBe(1500);
   });
 
-  it('a single node has no routes to peers and no FDB entries', () => {
+  it('a single node has no routes to peers and no FDB entries, only the Service range', () => {
     const plan = planTopology({ name: 'tnet', nodes: 1, backend: 'vxlan' });
     const node = plan.setups.find((s) => s.role === 'node')!;
     expect(node.bridge).toEqual([]);
-    expect(node.ip.filter((l) => l.startsWith('route'))).toEqual([]);
+    expect(node.ip.filter((l) => l.startsWith('route'))).toEqual(['route add 10.96.0.0/12 dev eth0']);
   });
 
   it('follows a custom address plan', () => {

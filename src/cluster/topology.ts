@@ -48,6 +48,8 @@ export interface NetworkConfig {
   nodeCIDRMaskSize: number;
   /** The outside client's address on the fabric. */
   externalAddress: string;
+  /** Service ClusterIPs: nodes route them to the fabric (see nodeSetup). */
+  serviceCIDR: string;
 }
 
 export const defaultNetworkConfig: NetworkConfig = {
@@ -55,6 +57,7 @@ export const defaultNetworkConfig: NetworkConfig = {
   podCIDR: '10.244.0.0/16',
   nodeCIDRMaskSize: 24,
   externalAddress: '172.18.0.100',
+  serviceCIDR: '10.96.0.0/12',
 };
 
 export interface TopologyInput {
@@ -98,6 +101,7 @@ export interface TopologyPlan {
   backend: Backend;
   /** The fabric's prefix length, for addresses given on it (`172.18.255.1/16`). */
   nodePrefixLength: number;
+  serviceCIDR: string;
   /** MTU for pod interfaces: the overlay's MTU with vxlan, the fabric's with host-gw. */
   podMTU: number;
   fabricNetns: string;
@@ -169,6 +173,7 @@ export function planTopology(input: TopologyInput): TopologyPlan {
     name: input.name,
     backend: input.backend,
     nodePrefixLength: nodeCIDR!.prefix,
+    serviceCIDR: config.serviceCIDR,
     podMTU: input.backend === 'vxlan' ? VXLAN_MTU : FABRIC_MTU,
     fabricNetns: fabricNetns(input.name),
     nodes,
@@ -222,6 +227,10 @@ function uplinkOnly(netns: string, role: 'node' | 'external', cidr: string): Nam
 function nodeSetup(plan: TopologyPlan, node: NodeNetwork): NamespaceSetup {
   const setup = uplinkOnly(node.netns, 'node', `${node.address}/${plan.nodePrefixLength}`);
   setup.sysctls.push(['net.ipv4.ip_forward', '1']);
+  // A route for ClusterIPs, as a node's default route gives them: the node's own connections are
+  // routed before the Service proxy's DNAT in the output hook (then re-routed to the endpoint),
+  // so without one `connect` fails with "Network is unreachable" and never reaches the rules.
+  setup.ip.push(`route add ${plan.serviceCIDR} dev ${UPLINK}`);
   const peers = plan.nodes.filter((p) => p.index !== node.index);
   if (plan.backend === 'host-gw') {
     // host-gw (Flannel's backend of that name, kindnet's routes): every node is on the fabric's

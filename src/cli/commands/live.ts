@@ -12,6 +12,8 @@ import { isNotFound } from '../../store/errors.js';
 import { UsageError } from '../errors.js';
 import { loadInputs } from '../inputs.js';
 import { addFileFlag } from '../flags.js';
+import { isNamespacedKind } from '../../load/kinds.js';
+import { kindFromResource } from '../print/resource-kinds.js';
 import { clusterPaths } from '../cluster-state.js';
 
 /** A client for the named running cluster; a usage error when it is not up. */
@@ -23,6 +25,28 @@ export function liveClient(name: string): HttpObjectClient {
       `cluster "${name}" is not running (podnet up --name ${name}); offline analysis takes -f`,
     );
   return new HttpObjectClient(paths.socket);
+}
+
+/** kubectl's forms: `pod web-1 web-2`, `pod/web-1 svc/web`. */
+function namedObjects(args: string[], namespace: string): KubeObject[] {
+  const kindOf = (resource: string) => {
+    const kind = kindFromResource(resource);
+    if (!kind) throw new UsageError(`the server doesn't have a resource type "${resource}"`);
+    return kind;
+  };
+  const object = (kind: string, name: string): KubeObject => ({
+    kind,
+    metadata: { name, ...(isNamespacedKind(kind) ? { namespace } : {}) },
+  });
+  if (args.length === 0) return [];
+  if (args.every((a) => a.includes('/')))
+    return args.map((a) => object(kindOf(a.slice(0, a.indexOf('/'))), a.slice(a.indexOf('/') + 1)));
+  if (args.some((a) => a.includes('/')))
+    throw new UsageError('there is no need to give a resource type with TYPE/NAME arguments');
+  const [type, ...names] = args;
+  if (names.length === 0) throw new UsageError(`give the name of the ${type} to delete`);
+  const kind = kindOf(type);
+  return names.map((n) => object(kind, n));
 }
 
 const describe = (o: KubeObject) => `${o.kind!.toLowerCase()}/${o.metadata!.name}`;
@@ -60,23 +84,42 @@ export function registerLive(program: Command): void {
 
   addFileFlag(
     program
-      .command('delete')
-      .description('delete the objects of the manifests from the running cluster')
+      .command('delete [resources...]')
+      .description(
+        'delete objects from the running cluster: the objects of -f manifests, or TYPE NAME... / TYPE/NAME... as kubectl takes them',
+      )
+      .option('-n, --namespace <ns>', 'namespace of TYPE NAME objects', 'default')
+      .option('--grace-period <seconds>', 'seconds a pod gets to stop (0: at once)')
       .option('--name <name>', 'cluster name', 'podnet'),
-  ).action(async (flags: { filename: string[]; name: string }) => {
-    const objects = loadInputs(flags.filename).objects.map((o) => o.object);
-    const client = liveClient(flags.name);
-    for (const o of objects) {
-      try {
-        await client.delete(o.kind!, o.metadata?.namespace, o.metadata!.name!);
-        process.stdout.write(`${describe(o)} deleted\n`);
-      } catch (e) {
-        if (!isNotFound(e)) throw e;
-        process.stderr.write(`${describe(o)} not found\n`);
-        process.exitCode = 1;
+  ).action(
+    async (
+      resources: string[],
+      flags: { filename: string[]; name: string; namespace: string; gracePeriod?: string },
+    ) => {
+      if (flags.filename.length && resources.length)
+        throw new UsageError('give either -f manifests or TYPE NAME, not both');
+      const refs = flags.filename.length
+        ? loadInputs(flags.filename).objects.map((o) => o.object)
+        : namedObjects(resources, flags.namespace);
+      if (refs.length === 0) throw new UsageError('nothing to delete: give -f FILE, TYPE NAME or TYPE/NAME');
+      const grace = flags.gracePeriod === undefined ? undefined : Number(flags.gracePeriod);
+      if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0))
+        throw new UsageError(`--grace-period must be a whole number of seconds, not "${flags.gracePeriod}"`);
+      const client = liveClient(flags.name);
+      for (const o of refs) {
+        try {
+          await client.delete(o.kind!, o.metadata?.namespace, o.metadata!.name!, {
+            gracePeriodSeconds: grace,
+          });
+          process.stdout.write(`${describe(o)} deleted\n`);
+        } catch (e) {
+          if (!isNotFound(e)) throw e;
+          process.stderr.write(`${describe(o)} not found\n`);
+          process.exitCode = 1;
+        }
       }
-    }
-  });
+    },
+  );
 
   program
     .command('logs <pod>')

@@ -3,14 +3,16 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { isPodReady } from '../../api/pod.js';
 import type { Node, Pod } from '../../api/types.js';
 import { HttpObjectClient } from '../../client/http-client.js';
+import { clusterDnsObjects } from '../../cluster/addons.js';
 import { clusterExists, createTopology, destroyCluster } from '../../cluster/apply.js';
 import { isClusterName } from '../../cluster/names.js';
 import { BACKENDS, planTopology, type Backend, type TopologyPlan } from '../../cluster/topology.js';
 import { isRoot, listNetns } from '../../host/netns.js';
 import { isAlive, recordedProcesses, startDetached, stopRecorded } from '../../host/processes.js';
-import { UsageError } from '../errors.js';
+import { OperationError, UsageError } from '../errors.js';
 import { formatTable } from '../output.js';
 import { DIST, clusterPaths, stateRoot } from '../cluster-state.js';
 
@@ -72,7 +74,7 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
     if (await check().catch(() => false)) return;
     await sleep(50);
   }
-  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+  throw new OperationError(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
 /** Stops the cluster's processes and removes its namespaces, /etc/netns entries and state. */
@@ -129,6 +131,8 @@ function agentArgv(
     String(plan.podMTU),
     '--cni',
     cni,
+    '--netns',
+    n.netns,
   ];
 }
 
@@ -155,6 +159,18 @@ async function waitNodesReady(client: HttpObjectClient, nodes: number): Promise<
         list.every((x) => x.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
       );
     },
+    20000,
+  );
+}
+
+/** Until a pod behind kube-dns is Ready: it answers queries from then on. */
+async function waitDnsReady(client: HttpObjectClient): Promise<void> {
+  await waitFor(
+    'the cluster DNS pod to be Ready',
+    async () =>
+      (await client.list<Pod>('Pod', 'kube-system')).some(
+        (p) => p.metadata.labels?.['k8s-app'] === 'kube-dns' && isPodReady(p),
+      ),
     20000,
   );
 }
@@ -192,6 +208,7 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
     );
   }
   await waitNodesReady(client, settings.nodes);
+  await waitDnsReady(client);
   step(`cluster "${name}" is up again`);
 }
 
@@ -260,6 +277,9 @@ async function up(flags: UpFlags): Promise<void> {
       );
     }
     await waitNodesReady(client, nodes);
+    step('cluster DNS (kube-system/kube-dns)...');
+    for (const obj of clusterDnsObjects(paths.readSocket)) await client.create(obj);
+    await waitDnsReady(client);
     step(`cluster "${name}" is up`);
     process.stdout.write(
       `cluster "${name}": ${nodes} node(s), ${plan.backend}, CNI ${flags.cni}; API https://127.0.0.1:${flags.apiPort}\nkubeconfig: ${paths.kubeconfig}\n  KUBECONFIG=${paths.kubeconfig} kubectl get nodes\n`,
