@@ -224,12 +224,20 @@ export function toAddress(
   }
   const external = hit.access !== 'clusterIP';
   const spec = svc.spec ?? {};
-  const local = external ? spec.externalTrafficPolicy === 'Local' : spec.internalTrafficPolicy === 'Local';
-  // NodePort traffic is handled by the node it was sent to; LoadBalancer traffic by the node announcing the IP.
+  // kube-proxy short-circuits traffic from pods and from nodes to an externalTrafficPolicy Local
+  // Service to all of its endpoints (the "external" chain jumps to the cluster chain for pod
+  // and node sources, pkg/proxy/nftables/proxier.go), and a node catches LoadBalancer and
+  // external IPs itself, before any announcing node is involved.
+  const inside = origin.node !== undefined;
+  const local = external
+    ? spec.externalTrafficPolicy === 'Local' && !inside
+    : spec.internalTrafficPolicy === 'Local';
+  // NodePort traffic is handled by the node it was sent to; LoadBalancer traffic from outside
+  // by the node announcing the IP.
   const all = serviceEndpoints(ctx.cluster, svc, hit.port);
   let node = origin.node;
   if (hit.access === 'nodePort') node = hit.node!.metadata.name;
-  if (hit.access === 'loadBalancer' || hit.access === 'externalIP')
+  if ((hit.access === 'loadBalancer' || hit.access === 'externalIP') && !inside)
     node = loadBalancerAnnouncer(ctx.cluster.nodes, all, local);
   const choice = chooseEndpoints(all, {
     local,
@@ -283,9 +291,12 @@ export function toAddress(
   }
   const paths: TracePath[] = [];
   for (const c of choice.candidates) {
-    // Masquerade: Cluster-policy traffic from outside, and hairpin (a pod reaching itself through its Service).
+    // Masquerade (kube-proxy's external chain): every external-destination packet of a Cluster
+    // policy Service, and with Local policy only the node's own ones; plus hairpin (a pod
+    // reaching itself through its Service). Pods short-circuited under Local keep their address.
     const hairpin = c.ip === origin.endpoint.ipText;
-    const masq = (external && !local) || hairpin;
+    const fromNode = origin.node !== undefined && origin.endpoint.name.startsWith('node/');
+    const masq = (external && (spec.externalTrafficPolicy !== 'Local' || fromNode)) || hairpin;
     const snatBy = masq ? (node ?? c.nodeName) : undefined;
     const seen = masq ? (nodeAddress(ctx, snatBy) ?? origin.endpoint.ipText) : origin.endpoint.ipText;
     const natDetail =

@@ -3,12 +3,8 @@
 // (every random choice explored by the tracer) are exactly the ones src/analysis/services.ts
 // chooses; and where `podnet trace` models the same case, its endpoints and the source address
 // the endpoint sees are the tracer's too.
-//
-// One case is kube-proxy behaviour that `podnet trace` does not model yet: a pod or the node
-// itself reaching a NodePort, LoadBalancer IP or external IP of a Service with
-// externalTrafficPolicy Local is short-circuited to the Cluster-policy endpoints (kube-proxy's
-// external chain). Those rows are checked against chooseEndpoints with Cluster policy and are
-// not compared with trace().
+// A pod reaching a NodePort of a Service with externalTrafficPolicy Local is short-circuited to
+// the Cluster-policy endpoints (kube-proxy's external chain); `podnet trace` models it too.
 import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../api/cluster.js';
 import { defaultClusterConfig } from '../../api/cluster.js';
@@ -118,6 +114,7 @@ function probes(cluster: Cluster): Probe[] {
               saddr: pod.status!.podIP!,
               ...np,
               want: choose(false, node),
+              trace: { src: podRef! },
             });
         }
         for (const ext of spec.externalIPs ?? [])
