@@ -191,7 +191,7 @@ spec:
         .out,
     ).toBe('duo');
     const processes = (await podProcesses(name)).length;
-    expect(processes).toBe(4); // server, client, and the two containers of duo
+    expect(processes).toBe(5); // server, client, the two containers of duo, and cluster DNS
 
     const pidDir = join(stateRoot, name, 'pids');
     for (const p of ['daemon', 'agent-node-2'])
