@@ -179,7 +179,9 @@ export class NodeAgent {
         if (net instanceof Error) throw net;
         await this.start(pod, netns, reqs[i].rt, net);
       } catch (e) {
-        this.o.log(`create ${pod.metadata.namespace}/${pod.metadata.name}: ${e instanceof Error ? e.message : e}`);
+        this.o.log(
+          `create ${pod.metadata.namespace}/${pod.metadata.name}: ${e instanceof Error ? e.message : e}`,
+        );
       }
     }
   }

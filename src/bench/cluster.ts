@@ -5,9 +5,11 @@
 //     `podnet exec ... curl`), repeated, vxlan/podnet and host-gw/reference.
 //  2. 100 pods (one Deployment) from `podnet apply` to all Ready, and the PSS of their workload
 //     processes.
-//  3. CNI: 100 pod attachments the way the agent makes them (Invoker, run from inside the node
-//     netns) with our plugins vs the reference plugins, measured in the same run; plus the
-//     standalone plugin executables (VERSION, ADD) and where an ADD of ours spends its time.
+//  3. CNI: the network set-up of 100 pods, from a process inside a node netns, in the same run:
+//     (a) the reference bridge + host-local plugins once per pod (netns, then ADD), (b) podnet's
+//     agent path (src/cni/sandboxes.ts, batched: one pass for all pods, or one per pod; and the
+//     path before batching), (c) podnet's plugin executables once per pod; where a batch spends
+//     its time; the standalone executables per call.
 // Everything it creates is named pn-tb* (cluster `tbench`, netns pn-tbcni-*) and removed in
 // `finally`. Traffic from the root namespace goes to loopback only (the API server).
 // Usage: npm run build && node dist/bench/cluster.js [--reps 5] [--pods 100] [--cni-pods 100]
@@ -20,8 +22,14 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { PODNET_CNI_DIR, REFERENCE_CNI_DIR, podnetConflist, referenceConflist } from '../cni/conflists.js';
+import { batchAttacher, type SandboxRequest } from '../cni/batch.js';
+import { execBatchHost } from '../cni/batch-host.js';
 import { execRunner } from '../cni/exec-runner.js';
-import { Invoker, buildPluginConf, type RuntimeConf } from '../cni/invoke.js';
+import { openDiskStore } from '../cni/host-local/disk-store.js';
+import type { StoreFactory } from '../cni/host-local/plugin.js';
+import { inProcessRunner } from '../cni/in-process-runner.js';
+import { Invoker, buildPluginConf } from '../cni/invoke.js';
+import { setUpSandboxes, type SandboxSetup } from '../cni/sandboxes.js';
 import type { NetConfList, Result } from '../cni/types.js';
 import { execCapture } from '../host/exec.js';
 import { createNetns, deleteNetns, listNetns } from '../host/netns.js';
@@ -558,44 +566,99 @@ async function partPods(replicas: number): Promise<void> {
 
 interface CniWorkerInput {
   pods: number;
+  rounds: number;
   dir: string;
 }
+/** Samples of one configuration, ms: per pod (set-up, its netns and ADD parts, teardown), per round. */
+interface CniRow {
+  setup: number[];
+  netns: number[];
+  add: number[];
+  teardown: number[];
+  rounds: number[];
+}
 interface CniWorkerOutput {
-  add: Record<string, number[]>;
-  del: Record<string, number[]>;
+  rows: Record<string, CniRow>;
+  /** Where one batch of all pods spends its time (BatchHost and Store calls), ms. */
+  profile: Record<string, number>;
   standalone: Record<string, number[]>;
   execs: Record<string, string[]>;
 }
 
-const SUBNETS: Record<string, [string, string]> = {
-  ours: ['10.244.0.0/24', 'pn-tbbr0'],
-  'ref bridge+host-local': ['10.244.1.0/24', 'pn-tbbr1'],
-  'ref conflist (--cni reference)': ['10.244.2.0/24', 'pn-tbbr2'],
-};
-
-function conflists(dir: string): Record<string, { list: NetConfList; path: string }> {
-  const [o, ob] = SUBNETS.ours;
-  const [r, rb] = SUBNETS['ref bridge+host-local'];
-  const [f, fb] = SUBNETS['ref conflist (--cni reference)'];
-  const ref = referenceConflist(r, { bridge: rb, dataDir: join(dir, 'ref') });
-  return {
-    ours: {
-      list: podnetConflist(o, { bridge: ob, dataDir: join(dir, 'ours'), mtu: 1500 }),
-      path: PODNET_CNI_DIR,
-    },
-    'ref bridge+host-local': { list: { ...ref, plugins: [ref.plugins[0]] }, path: REFERENCE_CNI_DIR },
-    'ref conflist (--cni reference)': {
-      list: referenceConflist(f, { bridge: fb, dataDir: join(dir, 'full') }),
-      path: REFERENCE_CNI_DIR,
-    },
-  };
+type CniMode = 'per-pod' | 'batch' | 'pass-each';
+interface CniConfig {
+  key: string;
+  label: string;
+  /** Which plugins, and how they run: executables (execRunner) or in the agent's process. */
+  plugins: 'podnet' | 'ref' | 'ref-list';
+  inProcess: boolean;
+  mode: CniMode;
+  /** Pods per round when fewer than --cni-pods (the executables take ~190 ms each). */
+  maxPods?: number;
 }
 
-const rtFor = (i: number): RuntimeConf => ({
-  containerID: `tbcni${i}`,
-  netns: `/run/netns/${podNetns(i)}`,
-  ifName: 'eth0',
-  args: { K8S_POD_NAMESPACE: 'default', K8S_POD_NAME: `p${i}` },
+const CNI_CONFIGS: CniConfig[] = [
+  {
+    key: 'a',
+    label: '(a) reference bridge + host-local, once per pod',
+    plugins: 'ref',
+    inProcess: false,
+    mode: 'per-pod',
+  },
+  {
+    key: 'a+',
+    label: '    reference conflist (--cni reference: + loopback, portmap)',
+    plugins: 'ref-list',
+    inProcess: false,
+    mode: 'per-pod',
+  },
+  {
+    key: 'b',
+    label: '(b) podnet agent, all pods in one sync pass (one batch)',
+    plugins: 'podnet',
+    inProcess: true,
+    mode: 'batch',
+  },
+  {
+    key: 'b1',
+    label: '    podnet agent, one pod per sync pass (batches of 1)',
+    plugins: 'podnet',
+    inProcess: true,
+    mode: 'pass-each',
+  },
+  {
+    key: 'b0',
+    label: '    podnet agent before batching: netns + in-process ADD per pod',
+    plugins: 'podnet',
+    inProcess: true,
+    mode: 'per-pod',
+  },
+  {
+    key: 'c',
+    label: '(c) podnet plugin executables, once per pod',
+    plugins: 'podnet',
+    inProcess: false,
+    mode: 'per-pod',
+    maxPods: 20,
+  },
+];
+
+function cniList(c: CniConfig, i: number, dir: string): NetConfList {
+  const o = { bridge: `pn-tbbr${i}`, dataDir: join(dir, c.key) };
+  const subnet = `10.244.${i}.0/24`;
+  if (c.plugins === 'podnet') return podnetConflist(subnet, { ...o, mtu: 1500 });
+  const ref = referenceConflist(subnet, o);
+  return c.plugins === 'ref' ? { ...ref, plugins: [ref.plugins[0]] } : ref;
+}
+
+const podReq = (tag: string, i: number): SandboxRequest => ({
+  netnsName: podNetns(i),
+  rt: {
+    containerID: `tbcni-${tag}-${i}`,
+    netns: `/run/netns/${podNetns(i)}`,
+    ifName: 'eth0',
+    args: { K8S_POD_NAMESPACE: 'default', K8S_POD_NAME: `p${i}` },
+  },
 });
 
 async function timed(f: () => Promise<unknown>): Promise<number> {
@@ -604,158 +667,221 @@ async function timed(f: () => Promise<unknown>): Promise<number> {
   return now() - s;
 }
 
-/** Runs inside the node netns (as the agent does): Invoker without a netns of its own. */
+/** Wraps the methods of `o` (but `skip`) to add their wall time to `into[prefix + name]`. */
+function timedCalls<T extends object>(
+  o: T,
+  prefix: string,
+  into: Record<string, number>,
+  skip: string[] = [],
+): T {
+  return new Proxy(o, {
+    get(target, name, recv) {
+      const v = Reflect.get(target, name, recv) as unknown;
+      if (typeof v !== 'function' || skip.includes(String(name))) return v;
+      return async (...args: unknown[]) => {
+        const s = now();
+        try {
+          return (await (v as (...a: unknown[]) => Promise<unknown>).apply(target, args)) as unknown;
+        } finally {
+          const k = `${prefix}${String(name)}`;
+          into[k] = (into[k] ?? 0) + now() - s;
+        }
+      };
+    },
+  });
+}
+
+/** Runs inside the node netns, as the agent does. */
 async function cniWorker(input: CniWorkerInput): Promise<CniWorkerOutput> {
-  const lists = conflists(input.dir);
-  const out: CniWorkerOutput = { add: {}, del: {}, standalone: {}, execs: {} };
-  const invokers = Object.fromEntries(
-    Object.entries(lists).map(([k, v]) => [
-      k,
-      new Invoker({ cniPath: [v.path], runner: execRunner, baseEnv: { PATH: PATH_ENV } }),
-    ]),
-  );
-  const cycle = async (key: string, pods: number, record: boolean) => {
-    const { list } = lists[key];
-    const inv = invokers[key];
+  const out: CniWorkerOutput = { rows: {}, profile: {}, standalone: {}, execs: {} };
+  const log = (l: string) => process.stderr.write(`  worker: ${l}\n`);
+  const setups = CNI_CONFIGS.map((c, i) => {
+    const list = cniList(c, i, input.dir);
+    const invoker = new Invoker({
+      cniPath: [c.plugins === 'podnet' ? PODNET_CNI_DIR : REFERENCE_CNI_DIR],
+      runner: c.inProcess ? inProcessRunner(execRunner) : execRunner,
+      baseEnv: { PATH: PATH_ENV },
+    });
+    // Exactly the agent's wiring (src/main/agent.ts), batch included for the podnet rows.
+    const batch = c.mode === 'per-pod' ? undefined : batchAttacher(execBatchHost(), openDiskStore);
+    return { c, list, invoker, setup: { invoker, conflist: list, batch, log } as SandboxSetup };
+  });
+
+  const cycle = async (k: number, tag: string, pods: number, record: boolean) => {
+    const { c, list, invoker, setup } = setups[k];
+    const reqs = Array.from({ length: pods }, (_, i) => podReq(tag, i));
+    const row = (out.rows[c.key] ??= { setup: [], netns: [], add: [], teardown: [], rounds: [] });
     const results: Result[] = [];
-    for (let i = 0; i < pods; i++) {
-      let res: Result | undefined;
-      const ms = await timed(async () => (res = await inv.add(list, rtFor(i))));
-      results.push(res!);
-      if (record) (out.add[key] ??= []).push(ms);
+    const start = now();
+    if (c.mode === 'batch') {
+      const rs = await setUpSandboxes(setup, reqs);
+      const ms = now() - start;
+      for (const r of rs) {
+        if (r instanceof Error) throw r;
+        results.push(r);
+      }
+      if (record) row.setup.push(ms / pods);
+    } else {
+      for (const r of reqs) {
+        if (c.mode === 'pass-each') {
+          let res: Result | Error | undefined;
+          const ms = await timed(async () => ([res] = await setUpSandboxes(setup, [r])));
+          if (res instanceof Error) throw res;
+          results.push(res!);
+          if (record) row.setup.push(ms);
+        } else {
+          // The runtime's way for one pod: its netns, then one ADD (setUpSandboxes without a batch).
+          const ns = await timed(() => createNetns(r.netnsName));
+          let res: Result | undefined;
+          const add = await timed(async () => (res = await invoker.add(list, r.rt)));
+          results.push(res!);
+          if (record) {
+            row.setup.push(ns + add);
+            row.netns.push(ns);
+            row.add.push(add);
+          }
+        }
+      }
     }
+    if (record) row.rounds.push(now() - start);
+    // Teardown as the agent's destroy does it: DEL, then the netns.
     for (let i = pods - 1; i >= 0; i--) {
-      const ms = await timed(() => inv.del(list, rtFor(i), results[i]));
-      if (record) (out.del[key] ??= []).push(ms);
+      const ms = await timed(async () => {
+        await invoker.del(list, reqs[i].rt, results[i]);
+        await deleteNetns(reqs[i].netnsName);
+      });
+      if (record) row.teardown.push(ms);
     }
   };
-  const keys = Object.keys(lists);
-  for (const k of keys) await cycle(k, 5, false); // warm-up: caches, bridges created
-  for (const k of keys) await cycle(k, input.pods, true);
-  for (const k of [...keys].reverse()) await cycle(k, input.pods, true);
+  const podsOf = (k: number) => Math.min(input.pods, CNI_CONFIGS[k].maxPods ?? input.pods);
+  const order = CNI_CONFIGS.map((_, k) => k);
+  for (const k of order) await cycle(k, 'warm', 5, false); // caches, bridges created
+  for (let r = 0; r < input.rounds; r++)
+    for (const k of r % 2 ? [...order].reverse() : order) await cycle(k, `r${r}`, podsOf(k), true);
 
-  // Standalone executables: VERSION, and ADD/DEL of one plugin spawned directly.
+  // Where a batch of all pods spends its time: the agent's batch with timers on its effects.
+  {
+    const k = CNI_CONFIGS.findIndex((c) => c.mode === 'batch');
+    const { list, invoker } = setups[k];
+    const timedStore: StoreFactory = (d, n) => timedCalls(openDiskStore(d, n), 'IPAM store ', out.profile);
+    // withScratchDir holds the ip runs: not timed itself, so that no time counts twice.
+    const batch = batchAttacher(timedCalls(execBatchHost(), '', out.profile, ['withScratchDir']), timedStore);
+    const reqs = Array.from({ length: input.pods }, (_, i) => podReq('prof', i));
+    const s = now();
+    const results = await batch.add(list, reqs);
+    out.profile.total = now() - s;
+    for (const [i, r] of reqs.entries()) {
+      await invoker.del(list, r.rt, results[i]);
+      await deleteNetns(r.netnsName);
+    }
+  }
+
+  await standaloneCalls(input, setups[CNI_CONFIGS.findIndex((c) => c.key === 'c')].list, setups[0].list, out);
+  return out;
+}
+
+/** The standalone plugin executables per call (spawned directly, no Invoker) and the helpers. */
+async function standaloneCalls(
+  input: CniWorkerInput,
+  ours: NetConfList,
+  ref: NetConfList,
+  out: CniWorkerOutput,
+): Promise<void> {
   const run = (argv: string[], env: Record<string, string>, stdin: string) =>
     execCapture(argv, { env: { PATH: PATH_ENV, ...env }, input: stdin });
   const N = Math.min(20, input.pods);
   const sample = async (name: string, f: () => Promise<unknown>) => {
     for (let i = 0; i < N; i++) (out.standalone[name] ??= []).push(await timed(f));
   };
-  await sample('node -e 0 (bare node start)', () => run([process.execPath, '-e', '0'], {}, ''));
-  for (const [name, path] of [
-    ['podnet-bridge', join(PODNET_CNI_DIR, 'podnet-bridge')],
-    ['podnet-host-local', join(PODNET_CNI_DIR, 'podnet-host-local')],
-    ['ref bridge', join(REFERENCE_CNI_DIR, 'bridge')],
-    ['ref host-local', join(REFERENCE_CNI_DIR, 'host-local')],
-  ])
-    await sample(`${name} VERSION`, async () => {
-      const r = await run([path], { CNI_COMMAND: 'VERSION' }, '{"cniVersion":"1.0.0"}');
-      if (r.code !== 0) throw new Error(`${name} VERSION: ${r.stdout}${r.stderr}`);
-    });
-  // One plugin ADD+DEL, spawned directly (no Invoker): the bridge plugins with their IPAM.
-  for (const [name, key, exe] of [
-    ['podnet-bridge', 'ours', join(PODNET_CNI_DIR, 'podnet-bridge')],
-    ['ref bridge', 'ref bridge+host-local', join(REFERENCE_CNI_DIR, 'bridge')],
-  ]) {
-    const { list, path } = lists[key];
-    for (let i = 0; i < N; i++) {
-      const rt = rtFor(i);
+  for (let i = 0; i < N; i++) await createNetns(podNetns(i));
+  try {
+    await sample('node -e 0 (bare node start)', () => run([process.execPath, '-e', '0'], {}, ''));
+    for (const [name, path] of [
+      ['podnet-bridge', join(PODNET_CNI_DIR, 'podnet-bridge')],
+      ['podnet-host-local', join(PODNET_CNI_DIR, 'podnet-host-local')],
+      ['ref bridge', join(REFERENCE_CNI_DIR, 'bridge')],
+      ['ref host-local', join(REFERENCE_CNI_DIR, 'host-local')],
+    ])
+      await sample(`${name} VERSION`, async () => {
+        const r = await run([path], { CNI_COMMAND: 'VERSION' }, '{"cniVersion":"1.0.0"}');
+        if (r.code !== 0) throw new Error(`${name} VERSION: ${r.stdout}${r.stderr}`);
+      });
+    for (const [name, list, exe, path] of [
+      ['podnet-bridge', ours, join(PODNET_CNI_DIR, 'podnet-bridge'), PODNET_CNI_DIR],
+      ['ref bridge', ref, join(REFERENCE_CNI_DIR, 'bridge'), REFERENCE_CNI_DIR],
+    ] as const) {
+      for (let i = 0; i < N; i++) {
+        const rt = podReq('solo', i).rt;
+        const env = {
+          CNI_PATH: path,
+          CNI_CONTAINERID: rt.containerID,
+          CNI_NETNS: rt.netns,
+          CNI_IFNAME: rt.ifName,
+          CNI_ARGS: 'IgnoreUnknown=1',
+        };
+        const conf = JSON.stringify(buildPluginConf(list, 0, rt));
+        let stdout = '';
+        (out.standalone[`${name} ADD (direct spawn)`] ??= []).push(
+          await timed(async () => {
+            const r = await run([exe], { ...env, CNI_COMMAND: 'ADD' }, conf);
+            if (r.code !== 0) throw new Error(`${name} ADD: ${r.stdout}${r.stderr}`);
+            stdout = r.stdout;
+          }),
+        );
+        const delConf = JSON.stringify(buildPluginConf(list, 0, rt, JSON.parse(stdout) as Result));
+        (out.standalone[`${name} DEL (direct spawn)`] ??= []).push(
+          await timed(() => run([exe], { ...env, CNI_COMMAND: 'DEL' }, delConf)),
+        );
+      }
+      // Which programs one ADD runs (strace counts execve; its own overhead is not timed).
+      const trace = join(input.dir, `strace-${name.replace(/\W/g, '')}`);
+      const rt = podReq('strace', 0).rt;
       const env = {
         CNI_PATH: path,
         CNI_CONTAINERID: rt.containerID,
         CNI_NETNS: rt.netns,
-        CNI_IFNAME: rt.ifName,
+        CNI_IFNAME: 'eth0',
         CNI_ARGS: 'IgnoreUnknown=1',
       };
-      const conf = JSON.stringify(buildPluginConf(list, 0, rt));
-      let stdout = '';
-      (out.standalone[`${name} ADD (direct spawn)`] ??= []).push(
-        await timed(async () => {
-          const r = await run([exe], { ...env, CNI_COMMAND: 'ADD' }, conf);
-          if (r.code !== 0) throw new Error(`${name} ADD: ${r.stdout}${r.stderr}`);
-          stdout = r.stdout;
-        }),
+      const r = await run(
+        ['strace', '-f', '-qq', '-e', 'trace=execve', '-o', trace, exe],
+        { ...env, CNI_COMMAND: 'ADD' },
+        JSON.stringify(buildPluginConf(list, 0, rt)),
       );
-      const delConf = JSON.stringify(buildPluginConf(list, 0, rt, JSON.parse(stdout) as Result));
-      (out.standalone[`${name} DEL (direct spawn)`] ??= []).push(
-        await timed(() => run([exe], { ...env, CNI_COMMAND: 'DEL' }, delConf)),
-      );
+      if (r.code === 0) {
+        out.execs[name] = readFileSync(trace, 'utf8')
+          .split('\n')
+          .filter((l) => /execve\(/.test(l) && !/= -1 /.test(l))
+          .map((l) => /execve\("([^"]+)"/.exec(l)?.[1] ?? '?')
+          .map((p) => p.split('/').pop()!);
+        await run(
+          [exe],
+          { ...env, CNI_COMMAND: 'DEL' },
+          JSON.stringify(buildPluginConf(list, 0, rt, JSON.parse(r.stdout) as Result)),
+        );
+      }
     }
+    await sample('ip -batch - (1 command)', () => run(['ip', '-batch', '-'], {}, 'link show dev lo\n'));
+    await sample('ip netns add + ip -n NS link set lo up', async () => {
+      await createNetns('pn-tbcni-x');
+      await deleteNetns('pn-tbcni-x');
+    });
+  } finally {
+    for (let i = 0; i < N; i++) await deleteNetns(podNetns(i)).catch(() => undefined);
   }
-  // The helpers an ADD of podnet-bridge runs (the profile below counts them with strace).
-  const hl = lists.ours.list.plugins[0].ipam as Record<string, unknown>;
-  for (let i = 0; i < N; i++) {
-    const rt = rtFor(i);
-    const env = {
-      CNI_PATH: PODNET_CNI_DIR,
-      CNI_CONTAINERID: rt.containerID,
-      CNI_NETNS: rt.netns,
-      CNI_IFNAME: 'eth0',
-    };
-    const conf = JSON.stringify({ cniVersion: '1.1.0', name: 'podnet', ipam: hl });
-    const exe = join(PODNET_CNI_DIR, 'podnet-host-local');
-    (out.standalone['podnet-host-local ADD'] ??= []).push(
-      await timed(() => run([exe], { ...env, CNI_COMMAND: 'ADD' }, conf)),
-    );
-    await run([exe], { ...env, CNI_COMMAND: 'DEL' }, conf);
-  }
-  await sample('ip -batch - (1 command)', () => run(['ip', '-batch', '-'], {}, 'link show dev lo\n'));
-  await sample('ip -j -d link show', () => run(['ip', '-j', '-d', 'link', 'show', 'dev', 'lo'], {}, ''));
-  await sample('nsenter --net=POD ip -batch -', () =>
-    run(['nsenter', `--net=/run/netns/${podNetns(0)}`, 'ip', '-batch', '-'], {}, 'link show dev lo\n'),
-  );
-  await sample('sysctl -w ip_forward', () => run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], {}, ''));
-
-  // Which programs one ADD runs (strace counts execve; its own overhead is not timed).
-  for (const [name, key, exe] of [
-    ['podnet-bridge', 'ours', join(PODNET_CNI_DIR, 'podnet-bridge')],
-    ['ref bridge', 'ref bridge+host-local', join(REFERENCE_CNI_DIR, 'bridge')],
-  ]) {
-    const { list, path } = lists[key];
-    const trace = join(input.dir, `strace-${key.replace(/\W/g, '')}`);
-    const rt = rtFor(0);
-    const env = {
-      CNI_PATH: path,
-      CNI_CONTAINERID: rt.containerID,
-      CNI_NETNS: rt.netns,
-      CNI_IFNAME: 'eth0',
-      CNI_ARGS: 'IgnoreUnknown=1',
-    };
-    const r = await run(
-      ['strace', '-f', '-qq', '-e', 'trace=execve', '-o', trace, exe],
-      { ...env, CNI_COMMAND: 'ADD' },
-      JSON.stringify(buildPluginConf(list, 0, rt)),
-    );
-    if (r.code === 0) {
-      out.execs[name] = readFileSync(trace, 'utf8')
-        .split('\n')
-        .filter((l) => /execve\(/.test(l) && !/= -1 /.test(l))
-        .map((l) => /execve\("([^"]+)"/.exec(l)?.[1] ?? '?')
-        .map((p) => p.split('/').pop()!);
-      await run(
-        [exe],
-        { ...env, CNI_COMMAND: 'DEL' },
-        JSON.stringify(buildPluginConf(list, 0, rt, JSON.parse(r.stdout))),
-      );
-    }
-  }
-  return out;
 }
 
-async function partCni(pods: number): Promise<void> {
+async function partCni(pods: number, rounds: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pn-tbcni-'));
   let worker: ReturnType<typeof spawn> | undefined;
-  const created: string[] = [];
+  const cleanUp = async () => {
+    for (const ns of await listNetns('pn-tbcni-')) await deleteNetns(ns).catch(() => undefined);
+  };
   try {
-    for (const ns of await listNetns('pn-tbcni-')) await deleteNetns(ns); // leftovers of a killed run
+    await cleanUp(); // leftovers of a killed run
     await createNetns(NODE_NETNS);
-    created.push(NODE_NETNS);
-    for (let i = 0; i < pods; i++) {
-      await createNetns(podNetns(i));
-      created.push(podNetns(i));
-    }
-    const input: CniWorkerInput = { pods, dir };
-    // The agent's way: a node process inside the node netns, plugins spawned from it.
+    const input: CniWorkerInput = { pods, rounds, dir };
+    // The agent's way: a node process inside the node netns (podnet up starts agents so).
     const res = await new Promise<CniWorkerOutput>((resolve, reject) => {
       worker = spawn(
         'nsenter',
@@ -776,62 +902,86 @@ async function partCni(pods: number): Promise<void> {
         resolve(JSON.parse(stdout) as CniWorkerOutput);
       });
     });
-    report(res, pods);
+    reportCni(res, pods, rounds);
   } finally {
     if (worker?.pid) process.kill(worker.pid, 'SIGKILL');
-    for (const ns of created.reverse()) await deleteNetns(ns).catch(() => undefined);
+    await cleanUp(); // the node netns and any pod the worker left
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function report(res: CniWorkerOutput, pods: number): void {
-  const f = (xs: number[]) => [mean(xs).toFixed(1), median(xs).toFixed(1), p90(xs).toFixed(1)];
+function reportCni(res: CniWorkerOutput, pods: number, rounds: number): void {
+  const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-');
+  const cell = (xs: number[]) => [f1(median(xs)), f1(p90(xs))];
   console.log(
-    `\n== 3. CNI: ${pods} pods set up as the agent does (Invoker in node netns ${NODE_NETNS}, pods pn-tbcni-p<i>), ` +
-      `2 rounds in alternating order, ms per call`,
+    `\n== 3. CNI: pod network set-up in node netns ${NODE_NETNS} (a node process there, as the agent), ` +
+      `${rounds} rounds in alternating order; per pod ms, netns creation included in every row`,
   );
-  const keys = Object.keys(res.add);
-  const base = 'ref bridge+host-local';
+  const a = res.rows.a;
+  const perPod = (k: string) =>
+    median(res.rows[k].rounds) / Math.max(1, res.rows[k].teardown.length / rounds);
   table(
-    ['plugins', 'ADD mean', 'p50', 'p90', 'DEL mean', 'p50', 'p90', 'ADD vs ref bridge+host-local'],
-    keys.map((k) => [
-      k === 'ours' ? 'ours: podnet-bridge + podnet-host-local' : k,
-      ...f(res.add[k]),
-      ...f(res.del[k]),
-      `${(mean(res.add[k]) / mean(res.add[base])).toFixed(2)}x`,
-    ]),
+    [
+      'set-up',
+      'pods',
+      'per pod p50',
+      'p90',
+      'netns p50',
+      'ADD p50',
+      'p90',
+      'total p50 (s)',
+      'vs (a)',
+      'teardown p50',
+    ],
+    CNI_CONFIGS.map((c) => {
+      const r = res.rows[c.key];
+      const n = r.teardown.length / rounds;
+      return [
+        c.label,
+        n,
+        ...cell(r.setup),
+        f1(median(r.netns)),
+        ...cell(r.add),
+        (median(r.rounds) / 1000).toFixed(2),
+        `${(perPod(c.key) / perPod('a')).toFixed(2)}x`,
+        f1(median(r.teardown)),
+      ];
+    }),
   );
-  const ratio = mean(res.add.ours) / mean(res.add[base]);
+  const b = perPod('b');
   console.log(
-    `ours / reference per ADD (mean): ${ratio.toFixed(2)} (target <= 0.5: ${ratio <= 0.5 ? 'met' : 'NOT met'}); ` +
-      `against the full reference conflist: ${(mean(res.add.ours) / mean(res.add['ref conflist (--cni reference)'])).toFixed(2)}; ` +
-      `100 ADDs: ours ${((mean(res.add.ours) * 100) / 1000).toFixed(2)} s, reference ${((mean(res.add[base]) * 100) / 1000).toFixed(2)} s`,
+    `(b)/(a), per pod, netns creation counted on both sides: ${(b / perPod('a')).toFixed(2)} ` +
+      `(target <= 0.5: ${b / perPod('a') <= 0.5 ? 'met' : 'NOT met'}); ` +
+      `against (a) without its netns creation (ADD only): ${(b / median(a.add)).toFixed(2)}; ` +
+      `${pods} pods: (b) ${((b * pods) / 1000).toFixed(2)} s, (a) ${((perPod('a') * pods) / 1000).toFixed(2)} s. ` +
+      `Batch rows: per pod = the batch's wall time / pods (${rounds} samples).`,
+  );
+  const total = res.profile.total;
+  console.log(`\nOne batch of ${pods} pods, where the time goes (timers around its effects), ms`);
+  table(
+    ['step', 'ms', 'per pod', 'share'],
+    [
+      ...Object.entries(res.profile)
+        .filter(([k]) => k !== 'total')
+        .sort((x, y) => y[1] - x[1])
+        .map(([k, v]) => [k, v.toFixed(1), (v / pods).toFixed(2), `${((100 * v) / total).toFixed(0)}%`]),
+      [
+        'the rest (plans, Results, JSON)',
+        (total - Object.entries(res.profile).reduce((s, [k, v]) => s + (k === 'total' ? 0 : v), 0)).toFixed(
+          1,
+        ),
+        '',
+        '',
+      ],
+      ['total', total.toFixed(1), (total / pods).toFixed(2), ''],
+    ],
   );
   console.log(
     `\nStandalone executables and helpers (${Math.min(20, pods)} calls each, spawned from the node netns), ms`,
   );
   table(
     ['call', 'mean', 'p50', 'p90'],
-    Object.entries(res.standalone).map(([k, xs]) => [k, ...f(xs)]),
-  );
-  const m = (k: string) => mean(res.standalone[k] ?? [NaN]);
-  const est = {
-    'podnet-bridge start (VERSION)': m('podnet-bridge VERSION'),
-    'podnet-host-local ADD (its own node start)': m('podnet-host-local ADD'),
-    '2 x ip -batch in the node netns': 2 * m('ip -batch - (1 command)'),
-    'nsenter + ip -batch in the pod netns': m('nsenter --net=POD ip -batch -'),
-    'sysctl ip_forward': m('sysctl -w ip_forward'),
-    '3 x ip link show, in parallel (~1 nsenter)': m('nsenter --net=POD ip -batch -'),
-  };
-  const sum = Object.values(est).reduce((a, b) => a + b, 0);
-  console.log('\nWhere an ADD of ours goes (sequential steps of podnet-bridge, from the rows above), ms');
-  table(
-    ['step', 'ms', 'share'],
-    [
-      ...Object.entries(est).map(([k, v]) => [k, v.toFixed(1), `${((100 * v) / sum).toFixed(0)}%`]),
-      ['sum of the steps', sum.toFixed(1), ''],
-      ['measured ADD through the Invoker', mean(res.add.ours).toFixed(1), ''],
-    ],
+    Object.entries(res.standalone).map(([k, xs]) => [k, f1(mean(xs)), f1(median(xs)), f1(p90(xs))]),
   );
   for (const [k, xs] of Object.entries(res.execs)) {
     const counts = new Map<string, number>();
@@ -859,6 +1009,6 @@ if (opt['cni-worker']) {
       throw new Error(`cluster ${CLUSTER} exists already (${leftover.join(', ')}): podnet down it first`);
     if (parts.has('startup')) await partStartup(Number(opt.reps));
     if (parts.has('pods')) await partPods(Number(opt.pods));
-    if (parts.has('cni')) await partCni(Number(opt['cni-pods']));
+    if (parts.has('cni')) await partCni(Number(opt['cni-pods']), Math.max(1, Number(opt.reps)));
   }
 }

@@ -6,7 +6,7 @@
 // already runs inside the node's network namespace, which is where the plugin must act.
 import { bridgePlugin } from './bridge/plugin.js';
 import { execHost, type BridgeHost } from './bridge/host.js';
-import { DEFAULT_DATA_DIR, DiskStore } from './host-local/disk-store.js';
+import { openDiskStore } from './host-local/disk-store.js';
 import { hostLocalPlugin } from './host-local/plugin.js';
 import type { PluginRunner } from './invoke.js';
 import { dispatch, type PluginFuncs } from './skel.js';
@@ -27,9 +27,7 @@ async function runFuncs(funcs: PluginFuncs, env: Record<string, string | undefin
 }
 
 export function inProcessRunner(fallback: PluginRunner): PluginRunner {
-  const hostLocal = hostLocalPlugin(
-    (dataDir, network) => new DiskStore(dataDir ?? DEFAULT_DATA_DIR, network),
-  );
+  const hostLocal = hostLocalPlugin(openDiskStore);
   const host: BridgeHost = {
     ...execHost,
     // The bridge delegates IPAM per the spec; our own IPAM type is served in-process too.

@@ -7,10 +7,15 @@ import type { Node } from '../api/types.js';
 import { NodeAgent, type ContainerRuntime } from '../agent/agent.js';
 import { HttpObjectClient } from '../client/http-client.js';
 import { podnetConflist, PODNET_CNI_DIR, REFERENCE_CNI_DIR, referenceConflist } from '../cni/conflists.js';
+import { batchAttacher } from '../cni/batch.js';
+import { execBatchHost } from '../cni/batch-host.js';
 import { execRunner } from '../cni/exec-runner.js';
+import { openDiskStore } from '../cni/host-local/disk-store.js';
 import { inProcessRunner } from '../cni/in-process-runner.js';
 import { Invoker } from '../cni/invoke.js';
 import { runtimeFor } from '../agent/runtime.js';
+import { ServiceProxy } from '../agent/service-proxy.js';
+import { defaultClusterConfig } from '../api/cluster.js';
 
 const { values: v } = parseArgs({
   options: {
@@ -23,9 +28,10 @@ const { values: v } = parseArgs({
     mtu: { type: 'string', default: '1500' },
     cni: { type: 'string', default: 'podnet' },
     'period-ms': { type: 'string', default: '250' },
+    netns: { type: 'string' },
   },
 });
-const need = ['name', 'node', 'state-dir', 'socket', 'pod-cidr', 'host-ip'] as const;
+const need = ['name', 'node', 'state-dir', 'socket', 'pod-cidr', 'host-ip', 'netns'] as const;
 const missing = need.filter((k) => !v[k]);
 if (missing.length) {
   process.stderr.write(`agent: missing --${missing.join(', --')}\n`);
@@ -50,6 +56,8 @@ if (missing.length) {
     client,
     invoker,
     conflist,
+    // podnet's own plugins: the pods of a sync pass are set up in one batch (src/cni/batch.ts).
+    batch: batchAttacher(execBatchHost(), openDiskStore),
     runtime,
     clusterDomain: 'cluster.local',
     dnsServer: '10.96.0.10',
@@ -66,17 +74,27 @@ if (missing.length) {
   await agent
     .adopt(v['pod-cidr']!)
     .catch((e) => log(`adopting sandboxes: ${e instanceof Error ? e.message : e}`));
+  const proxy = new ServiceProxy({
+    cluster: v.name!,
+    node: v.node!,
+    netns: v.netns!,
+    nodeIP: v['host-ip']!,
+    config: defaultClusterConfig,
+    client,
+    log,
+  });
   let stopping = false;
   const loop = async () => {
     while (!stopping) {
       await agent.sync().catch((e) => log(`sync: ${e instanceof Error ? e.message : e}`));
+      await proxy.sync().catch((e) => log(`service proxy: ${e instanceof Error ? e.message : e}`));
       await new Promise((r) => setTimeout(r, Number(v['period-ms'])));
     }
   };
   const done = loop();
   const stop = () => {
     stopping = true;
-    void done.then(() => agent.shutdown()).then(() => process.exit(0));
+    void done.then(() => (proxy.close(), agent.shutdown())).then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hostVethName, planAttach, type AttachSpec } from './plan.js';
+import { hostVethName, planAttach, vethMacs, type AttachSpec } from './plan.js';
 
 const base: AttachSpec = {
   bridge: 'pn-br0',
   hostVeth: hostVethName('c0ffee', 'eth0'),
+  hostMac: vethMacs('c0ffee', 'eth0').host,
+  podMac: vethMacs('c0ffee', 'eth0').pod,
   ifName: 'eth0',
   netns: '/run/netns/pn-podnet-pod-1',
   ips: [{ address: '10.244.0.5/24', gateway: '10.244.0.1' }],
@@ -36,7 +38,7 @@ const cases: Array<{ name: string; tweak: (s: AttachSpec) => AttachSpec }> = [
 describe('planAttach', () => {
   it.each(cases)('$name', async ({ name, tweak }) => {
     const p = planAttach(tweak(base));
-    const text = `# bridge (tolerates "File exists")\n${p.bridge}# node netns\n${p.node}# pod netns\n${p.pod}`;
+    const text = `# bridge (tolerates "File exists")\n${p.bridge}# node netns\n${p.gateway}${p.veth}# pod netns\n${p.pod}`;
     await expect(text).toMatchFileSnapshot(`testdata/${name}.ipbatch`);
   });
 
@@ -44,5 +46,16 @@ describe('planAttach', () => {
     expect(hostVethName('c0ffee', 'eth0')).toBe(hostVethName('c0ffee', 'eth0'));
     expect(hostVethName('c0ffee', 'eth0')).not.toBe(hostVethName('c0ffee', 'eth1'));
     expect(hostVethName('x'.repeat(64), 'eth0')).toMatch(/^pn-v[0-9a-f]{10}$/);
+  });
+
+  it('derives distinct, locally administered unicast MACs for the two veth ends', () => {
+    const m = vethMacs('c0ffee', 'eth0');
+    expect(m).toEqual(vethMacs('c0ffee', 'eth0'));
+    expect(m.host).not.toBe(m.pod);
+    expect(vethMacs('c0ffee', 'eth1').pod).not.toBe(m.pod);
+    for (const mac of [m.host, m.pod]) {
+      expect(mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+      expect(parseInt(mac.slice(0, 2), 16) & 0x03).toBe(0x02); // local bit set, multicast bit clear
+    }
   });
 });

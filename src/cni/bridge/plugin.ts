@@ -8,7 +8,8 @@ import type { CmdArgs, PluginFuncs } from '../skel.js';
 import { CniError, ErrorCode, type Result } from '../types.js';
 import { parseBridgeConfig } from './config.js';
 import type { BridgeHost } from './host.js';
-import { hostVethName, planAttach, podRoutes, type AttachSpec } from './plan.js';
+import { hostVethName, planAttach, vethMacs, type AttachSpec } from './plan.js';
+import { attachResult } from './result.js';
 
 const ROOT_NETNS = 100; // plugin-specific code
 
@@ -35,9 +36,12 @@ async function add(host: BridgeHost, a: CmdArgs): Promise<Result> {
         ErrorCode.InvalidNetworkConfig,
         `IPAM plugin ${cfg.ipamType} returned no IP addresses`,
       );
+    const macs = vethMacs(a.containerID, a.ifName);
     const spec: AttachSpec = {
       ...cfg,
       hostVeth,
+      hostMac: macs.host,
+      podMac: macs.pod,
       ifName: a.ifName,
       netns: a.netns,
       ips: ipam.ips,
@@ -45,27 +49,13 @@ async function add(host: BridgeHost, a: CmdArgs): Promise<Result> {
     };
     const plan = planAttach(spec);
     await host.ipBatchIdempotent(plan.bridge);
-    await host.ipBatch(undefined, plan.node);
+    await host.ipBatch(undefined, plan.gateway + plan.veth);
     await host.ipBatch(a.netns, plan.pod);
     if (cfg.isGateway) await host.enableForwarding();
-    const [br, veth, pod] = await Promise.all([
-      host.link(undefined, cfg.bridge),
-      host.link(undefined, hostVeth),
-      host.link(a.netns, a.ifName),
-    ]);
-    if (!br || !veth || !pod)
-      throw new CniError(ErrorCode.Internal, 'links vanished right after they were created');
-    return {
-      cniVersion: a.config.cniVersion,
-      interfaces: [
-        { name: cfg.bridge, mac: br.mac },
-        { name: hostVeth, mac: veth.mac },
-        { name: a.ifName, mac: pod.mac, sandbox: a.netns, ...(cfg.mtu ? { mtu: cfg.mtu } : {}) },
-      ],
-      ips: ipam.ips.map((ip) => ({ ...ip, interface: 2 })),
-      routes: podRoutes(spec),
-      ...(ipam.dns ? { dns: ipam.dns } : {}),
-    };
+    const br = await host.link(undefined, cfg.bridge);
+    if (!br)
+      throw new CniError(ErrorCode.Internal, `bridge ${cfg.bridge} vanished right after it was created`);
+    return attachResult(spec, br.mac, a.config.cniVersion, ipam.dns);
   } catch (e) {
     await host.deleteLink(undefined, hostVeth).catch(() => undefined);
     await delegateIpam(host, a, 'DEL', cfg.ipamType).catch(() => undefined);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { formatIP } from '../../lib/netaddr/index.js';
 import { CniError } from '../types.js';
-import { allocate, collectGarbage, pickAddress, releaseAttachment } from './allocator.js';
+import {
+  allocate,
+  allocateMany,
+  collectGarbage,
+  pickAddress,
+  releaseAttachment,
+  releaseAttachments,
+} from './allocator.js';
 import { parseRangeSets, resolveRange, type RangeConfig } from './config.js';
 import { FakeStore } from './fake-store.js';
 
@@ -154,5 +161,45 @@ describe('allocate / release / GC against the fake store', () => {
     const freed = await collectGarbage(store, [{ containerID: 'b', ifname: 'eth0' }]);
     expect(freed.map((a) => a.containerID)).toEqual(['a', 'c']);
     expect((await store.list()).map((a) => a.containerID)).toEqual(['b']);
+  });
+});
+
+describe('allocateMany / releaseAttachments', () => {
+  const sets = parseRangeSets({
+    type: 'h',
+    ranges: [[{ subnet: '10.244.0.0/24' }], [{ subnet: 'fd00::/120' }]],
+  });
+  const atts = ['a', 'b', 'c'].map((containerID) => ({ containerID, ifname: 'eth0' }));
+
+  it('hands out what as many allocate calls would, under one lock', async () => {
+    const one = new FakeStore([], { 0: '10.244.0.7' });
+    const want = [];
+    for (const a of atts) want.push(await allocate(one, sets, a.containerID, a.ifname));
+    const many = new FakeStore([], { 0: '10.244.0.7' });
+    expect(await allocateMany(many, sets, atts)).toEqual(want);
+    expect(await many.list()).toEqual(await one.list());
+    expect(want.map((ips) => ips.map((i) => i.address))).toEqual([
+      ['10.244.0.8/24', 'fd00::2/120'],
+      ['10.244.0.9/24', 'fd00::3/120'],
+      ['10.244.0.10/24', 'fd00::4/120'],
+    ]);
+  });
+
+  it('all or nothing: a duplicate in the batch releases what the batch took', async () => {
+    const store = new FakeStore([{ ip: '10.244.0.2', containerID: 'x', ifname: 'eth0' }]);
+    await expect(allocateMany(store, sets, [...atts, atts[1]])).rejects.toThrow(/duplicate allocation/);
+    expect((await store.list()).map((a) => a.ip)).toEqual(['10.244.0.2']);
+  });
+
+  it('releases several attachments at once; unknown ones are not an error', async () => {
+    const store = new FakeStore();
+    await allocateMany(store, sets, atts);
+    const freed = await releaseAttachments(store, [
+      atts[0],
+      atts[2],
+      { containerID: 'nobody', ifname: 'eth0' },
+    ]);
+    expect(freed.map((a) => a.containerID).sort()).toEqual(['a', 'a', 'c', 'c']);
+    expect(new Set((await store.list()).map((a) => a.containerID))).toEqual(new Set(['b']));
   });
 });

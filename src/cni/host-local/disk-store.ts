@@ -9,6 +9,10 @@ import { CniError, ErrorCode } from '../types.js';
 import type { Allocation, Store } from './store.js';
 
 export const DEFAULT_DATA_DIR = '/var/lib/cni/networks';
+
+/** The store of one network under the IPAM config's `dataDir` (a StoreFactory). */
+export const openDiskStore = (dataDir: string | undefined, network: string) =>
+  new DiskStore(dataDir ?? DEFAULT_DATA_DIR, network);
 const LOCK = 'lock';
 const LAST = 'last_reserved_ip.';
 
