@@ -13,38 +13,14 @@ import { randomServices } from '../../src/dataplane/service-proxy/random-service
 import { exec, execCapture } from '../../src/host/exec.js';
 import { createNetns, deleteNetns, ipBatch, setSysctl } from '../../src/host/netns.js';
 import { TableSyncer } from '../../src/nft/apply.js';
-import type { Table } from '../../src/nft/ir.js';
 import { simulateCluster } from '../../src/offline/simulate.js';
 import { clusterFromYaml } from '../support/builders.js';
 import { describeAsRoot, leakedNetns } from '../support/root.js';
+import { irShape, kernelShape, nft } from '../support/nft-kernel.js';
 
 const PREFIX = 'pn-tnftsp-';
 const NODE = `${PREFIX}node`;
 const POD = `${PREFIX}pod`;
-
-const nft = (netns: string, ...args: string[]) =>
-  exec(['nsenter', `--net=/run/netns/${netns}`, 'nft', ...args]);
-
-/** What the kernel holds: chains with their rule counts, sets with their element counts. */
-async function kernelShape(netns: string, table: string) {
-  const json = JSON.parse(await nft(netns, '-j', 'list', 'table', 'ip', table)) as {
-    nftables: Record<string, { name?: string; chain?: string; elem?: unknown[] }>[];
-  };
-  const chains: Record<string, number> = {};
-  const sets: Record<string, number> = {};
-  for (const o of json.nftables) {
-    if (o.chain) chains[o.chain.name!] ??= 0;
-    if (o.rule) chains[o.rule.chain!] = (chains[o.rule.chain!] ?? 0) + 1;
-    const s = o.set ?? o.map;
-    if (s) sets[s.name!] = s.elem?.length ?? 0;
-  }
-  return { chains, sets };
-}
-
-const irShape = (t: Table) => ({
-  chains: Object.fromEntries(t.chains.map((c) => [c.name, c.rules.length])),
-  sets: Object.fromEntries(t.sets.map((s) => [s.name, s.elements.length])),
-});
 
 const without = (c: Cluster, name: string): Cluster => ({
   ...c,
