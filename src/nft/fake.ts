@@ -14,6 +14,7 @@ import {
   type Table,
   type Verdict,
 } from './ir.js';
+import { intervalKeysOverlap, isIntervalPart, partRange } from './interval.js';
 import type { NftOp, Transaction } from './ops.js';
 
 export class NftError extends Error {
@@ -85,6 +86,11 @@ function applyOp(m: Model, op: Exclude<NftOp, { kind: 'table' }>): void {
       const old = s.elements.get(k);
       if (old && JSON.stringify(old.verdict) !== JSON.stringify(op.element.verdict))
         throw new NftError('EEXIST', `element ${k} of ${op.set} exists with another verdict`);
+      if (!old && s.def.flags?.includes('interval')) {
+        for (const other of s.elements.values())
+          if (intervalKeysOverlap(s.def.type, other.key, op.element.key))
+            throw new NftError('EEXIST', `element ${k} of ${op.set} overlaps ${keyText(other.key)}`);
+      }
       if (!old) s.elements.set(k, op.element);
       return;
     }
@@ -147,6 +153,16 @@ function checkVerdict(m: Model, v: Verdict): void {
 
 function checkElement(m: Model, s: SetState, e: Element): void {
   checkKey(s, e.key.length);
+  const interval = s.def.flags?.includes('interval') ?? false;
+  e.key.forEach((part, i) => {
+    if (isIntervalPart(part) && !interval)
+      throw new NftError('EINVAL', `${part} is a range or prefix, but ${s.def.name} is not an interval set`);
+    try {
+      partRange(s.def.type[i], part);
+    } catch (err) {
+      throw new NftError('EINVAL', `${(err as Error).message} in ${s.def.name}`);
+    }
+  });
   if (!!s.def.map !== !!e.verdict)
     throw new NftError(
       'EINVAL',

@@ -35,6 +35,7 @@ export type Expr = Field | { numgen: 'random'; mod: number } | { field: 'meta ma
 export type Value = string | number;
 
 export type Match =
+  /** For `ct state`, `right` may list states: `established,related` matches either. */
   | { kind: 'cmp'; left: Expr; op: '==' | '!='; right: Value }
   /** `key @set` (or `key != @set`): membership of the (concatenated) key in a named set. */
   | { kind: 'lookup'; key: Expr[]; set: string; negate?: boolean };
@@ -46,7 +47,11 @@ export type Statement =
   /** Terminal: destination NAT; a port needs a transport protocol match earlier in the rule. */
   | { kind: 'dnat'; addr: string; port?: number }
   /** Terminal: source NAT to a fixed address. */
-  | { kind: 'snat'; addr: string; fullyRandom?: boolean };
+  | { kind: 'snat'; addr: string; fullyRandom?: boolean }
+  /** Counts packets and bytes matching the rule (nft prints them in `list`). */
+  | { kind: 'counter' }
+  /** `log prefix "P" group N`: hands the packet to NFLOG group N, tagged with the prefix. */
+  | { kind: 'log'; group: number; prefix: string };
 
 export type Verdict =
   | { kind: 'accept' | 'drop' | 'return' }
@@ -75,7 +80,11 @@ export interface NftSet {
   /** Several types make a concatenation, e.g. `ipv4_addr . inet_proto . inet_service`. */
   type: KeyType[];
   map?: 'verdict';
-  flags?: ('timeout' | 'dynamic')[];
+  /**
+   * `interval`: elements may be prefixes (`10.0.0.0/8`) and ranges (`10.0.0.0-10.0.0.15`,
+   * `1000-2000`), in every part of a concatenated key; elements of one set must not overlap.
+   */
+  flags?: ('timeout' | 'dynamic' | 'interval')[];
   /** Default element timeout in seconds (needs the `timeout` flag). */
   timeout?: number;
   comment?: string;
@@ -83,7 +92,7 @@ export interface NftSet {
 }
 
 export interface Element {
-  /** One value per key type. */
+  /** One value per key type (a prefix or `lo-hi` range only in interval sets). */
   key: Value[];
   /** For verdict maps. */
   verdict?: ElementVerdict;
@@ -97,6 +106,9 @@ export interface Table {
   chains: Chain[];
   sets: NftSet[];
 }
+
+/** `log prefix` is cut at 127 characters by the kernel (NF_LOG_PREFIXLEN 128 with the NUL). */
+export const LOG_PREFIX_MAX = 127;
 
 /** nft object names are limited to 255 characters (NFT_NAME_MAXLEN 256 with the NUL). */
 export const NAME_MAX = 255;

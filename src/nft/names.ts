@@ -15,9 +15,13 @@ const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** `PREFIX-HASH8-base`, at most NAME_MAX characters. */
 export function hashedName(prefix: string, base: string): string {
+  return `${checkPrefix(prefix)}-${hashedBase(base)}`;
+}
+
+function checkPrefix(prefix: string): string {
   if (prefix.length > PREFIX_MAX - 1 || !/^[a-z][a-z-]*$/.test(prefix))
     throw new Error(`bad name prefix "${prefix}"`);
-  return `${prefix}-${hashedBase(base)}`;
+  return prefix;
 }
 
 // A renderer names the same objects on every sync; hashing is the costly part of naming
@@ -36,11 +40,28 @@ function hashedBase(base: string): string {
   return name;
 }
 
-/** The first 8 characters of the RFC 4648 base32 encoding (40 bits: the first 5 bytes). */
-function base32Head(bytes: Uint8Array): string {
+/**
+ * `PREFIX-HASH8-readable` where the hash is of `meaning`, for objects named by what they mean
+ * (a selector, a port list) rather than by one owner: equal meanings share one name whoever
+ * uses them. `readable` is only a hint: characters nft names do not take become `_`.
+ */
+export function meaningName(prefix: string, meaning: string, readable: string): string {
+  const name = `${checkPrefix(prefix)}-${hashId(meaning)}-${readable.replace(/[^A-Za-z0-9_./-]/g, '_')}`;
+  return name.length > NAME_MAX ? `${name.slice(0, NAME_MAX - 3)}...` : name;
+}
+
+/** A short, stable id of a text: the first `chars` base32 characters of its SHA-256 (5 bits each). */
+export function hashId(text: string, chars = 8): string {
+  return base32Head(createHash('sha256').update(text).digest(), chars);
+}
+
+/** The first `chars` characters (at most 51) of the RFC 4648 base32 encoding. */
+function base32Head(bytes: Uint8Array, chars = 8): string {
+  const n = Math.ceil((chars * 5) / 8);
   let bits = 0n;
-  for (let i = 0; i < 5; i++) bits = (bits << 8n) | BigInt(bytes[i]);
+  for (let i = 0; i < n; i++) bits = (bits << 8n) | BigInt(bytes[i]);
+  bits >>= BigInt(n * 8 - chars * 5);
   let out = '';
-  for (let i = 7; i >= 0; i--) out += BASE32[Number((bits >> BigInt(i * 5)) & 31n)];
+  for (let i = chars - 1; i >= 0; i--) out += BASE32[Number((bits >> BigInt(i * 5)) & 31n)];
   return out;
 }

@@ -92,6 +92,11 @@ function formatStatement(s: Statement): string {
       return `dnat to ${s.addr}${s.port === undefined ? '' : `:${s.port}`}`;
     case 'snat':
       return `snat to ${s.addr}${s.fullyRandom ? ' fully-random' : ''}`;
+    case 'counter':
+      return 'counter';
+    case 'log':
+      // nft's own order when it lists the rule.
+      return `log prefix ${quote(s.prefix)} group ${s.group}`;
   }
 }
 

@@ -10,6 +10,7 @@
 // packets take output, then postrouting. NAT chains see only new connections (conntrack
 // replays the translation for the rest); filter chains see every packet.
 import { parseIPv4 } from '../lib/netaddr/index.js';
+import { intervalKeyContains } from './interval.js';
 import { formatRule } from './text.js';
 import {
   keyText,
@@ -58,6 +59,8 @@ export interface TraceResult {
   hooks: Hook[];
   /** The rules that matched, in order. */
   steps: TraceStep[];
+  /** What `log` statements sent to NFLOG, in order. */
+  logs: { group: number; prefix: string }[];
 }
 
 /** nft's jump stack holds 16 chains (NFT_JUMP_STACK_SIZE); deeper is a broken ruleset. */
@@ -128,7 +131,7 @@ class Run {
   private readonly sets: Map<string, Table['sets'][number]>;
   private readonly elementKeys = new Map<string, Map<string, Table['sets'][number]['elements'][number]>>();
   private readonly pkt: TracePacket & { mark: number };
-  private readonly result: TraceResult = { verdict: 'accept', hooks: [], steps: [] };
+  private readonly result: TraceResult = { verdict: 'accept', hooks: [], steps: [], logs: [] };
   private hook: Hook = 'prerouting';
 
   constructor(
@@ -228,6 +231,11 @@ class Run {
         case 'snat':
           this.result.snat = s.addr;
           return { final: 'accept' };
+        case 'log':
+          this.result.logs.push({ group: s.group, prefix: s.prefix });
+          break;
+        case 'counter':
+          break;
       }
     }
     return undefined;
@@ -236,32 +244,37 @@ class Run {
   /** The rule's verdict, with a verdict map looked up; null when the map has no such key. */
   private resolve(v: Verdict | undefined): ElementVerdict | undefined | null {
     if (v?.kind !== 'vmap') return v;
-    return this.element(v.map, this.keyOf(v.key))?.verdict ?? null;
+    return this.element(v.map, this.keyValues(v.key))?.verdict ?? null;
   }
 
-  private element(set: string, key: string) {
+  /** The element holding the key: by its text, or in an interval set the one covering it. */
+  private element(set: string, key: Value[]) {
+    const s = this.sets.get(set);
+    if (!s) throw new Error(`trace: no set ${set}`);
+    if (s.flags?.includes('interval')) return s.elements.find((e) => intervalKeyContains(s.type, e.key, key));
     let index = this.elementKeys.get(set);
     if (!index) {
-      const s = this.sets.get(set);
-      if (!s) throw new Error(`trace: no set ${set}`);
       index = new Map(s.elements.map((e) => [keyText(e.key), e]));
       this.elementKeys.set(set, index);
     }
-    return index.get(key);
+    return index.get(keyText(key));
   }
 
   private matches(m: Match): boolean {
     if (m.kind === 'lookup') {
-      const key = this.keyOf(m.key);
+      const key = this.keyValues(m.key);
       const found =
-        this.element(m.set, key) !== undefined || this.env.dynamicSets?.get(m.set)?.has(key) === true;
+        this.element(m.set, key) !== undefined ||
+        this.env.dynamicSets?.get(m.set)?.has(keyText(key)) === true;
       return found !== (m.negate ?? false);
     }
     const left =
       typeof m.left !== 'string' && 'numgen' in m.left
         ? this.numgen(m.left.mod, Number(m.right))
         : this.value(m.left);
-    const equal = this.equals(left, m.right);
+    // `ct state established,related` matches any of the listed states (a bit mask in nft).
+    const equal =
+      m.left === 'ct state' ? String(m.right).split(',').includes(String(left)) : this.equals(left, m.right);
     return m.op === '==' ? equal : !equal;
   }
 
@@ -271,7 +284,11 @@ class Run {
   }
 
   private keyOf(key: Expr[]): string {
-    return keyText(key.map((e) => this.value(e)));
+    return keyText(this.keyValues(key));
+  }
+
+  private keyValues(key: Expr[]): Value[] {
+    return key.map((e) => this.value(e));
   }
 
   private value(e: Expr): Value {
