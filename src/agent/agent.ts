@@ -41,6 +41,13 @@ export interface AgentOptions {
   /** Sets up the pods of one pass together when it supports the conflist (podnet's plugins). */
   batch?: BatchAttacher;
   runtime: ContainerRuntime;
+  /**
+   * Runs after the pass's new pods have their addresses and before any of their containers
+   * starts, with every sandbox's address (`ns/name` -> IP): NetworkPolicy rules go in here so
+   * that no pod sends or receives a packet before the ruleset knows it. If it fails, the new
+   * pods' networks are undone and retried on the next pass.
+   */
+  beforeStart?: (sandboxes: ReadonlyMap<string, string>) => Promise<void>;
   clusterDomain: string;
   dnsServer: string;
   log: (line: string) => void;
@@ -91,6 +98,7 @@ export class NodeAgent {
   async adopt(podCIDR: string): Promise<void> {
     const pods = (await this.o.client.list<Pod>('Pod')).filter((p) => p.spec?.nodeName === this.o.node);
     const left = new Set(await listNetns(`pn-${this.o.cluster}-pod-`));
+    const adopted: Array<{ pod: Pod; netns: string; ip: string }> = [];
     for (const pod of pods) {
       const netns = podNetnsName(this.o.cluster, pod);
       const ip = pod.status?.podIP;
@@ -104,9 +112,14 @@ export class NodeAgent {
         ips: [{ address: `${ip}/${podCIDR.split('/')[1]}`, interface: 0 }],
       };
       this.sandboxes.set(key, { pod: key, uid: pod.metadata.uid ?? '', netns, ip, result });
+      adopted.push({ pod, netns, ip });
+    }
+    // The rules the previous agent left stay in force meanwhile; this brings them up to date.
+    await this.o.beforeStart?.(this.sandboxAddresses());
+    for (const { pod, netns, ip } of adopted) {
       await this.o.runtime.startPod(pod, netns, ip, () => void this.reportStatus(pod, ip));
       await this.reportStatus(pod, ip);
-      this.o.log(`pod ${key}: adopted ${netns} (${ip})`);
+      this.o.log(`pod ${pod.metadata.namespace}/${pod.metadata.name}: adopted ${netns} (${ip})`);
     }
     const range = parseCIDR(podCIDR);
     for (const netns of left) {
@@ -168,22 +181,44 @@ export class NodeAgent {
 
   /**
    * The pass's new pods: their networks first, all together (one batch with podnet's own
-   * plugins: docs/benchmarks.md, issue 4 part 3), then each pod's processes and status.
+   * plugins: docs/benchmarks.md, issue 4 part 3), then `beforeStart` (the NetworkPolicy rules
+   * learn their addresses), then each pod's processes and status.
    */
   private async createAll(creates: Array<{ pod: Pod; netns: string }>): Promise<void> {
     const reqs = creates.map(({ pod, netns }) => ({ netnsName: netns, rt: runtimeConf(pod, netns) }));
     const nets = await setUpSandboxes(this.o, reqs);
-    for (const [i, { pod, netns }] of creates.entries()) {
+    const ready = creates.flatMap(({ pod, netns }, i) => {
       const net = nets[i];
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+      if (net instanceof Error) {
+        this.o.log(`create ${key}: ${net.message}`);
+        return [];
+      }
+      return [{ pod, netns, key, rt: reqs[i].rt, result: net, ip: net.ips?.[0]?.address.split('/')[0] }];
+    });
+    if (this.o.beforeStart) {
+      const addresses = this.sandboxAddresses();
+      for (const r of ready) if (r.ip) addresses.set(r.key, r.ip);
       try {
-        if (net instanceof Error) throw net;
-        await this.start(pod, netns, reqs[i].rt, net);
+        await this.o.beforeStart(addresses);
       } catch (e) {
-        this.o.log(
-          `create ${pod.metadata.namespace}/${pod.metadata.name}: ${e instanceof Error ? e.message : e}`,
-        );
+        this.o.log(`new pods wait for the next pass: ${e instanceof Error ? e.message : e}`);
+        for (const r of ready) await this.undoNetwork(r.netns, r.rt, r.result);
+        return;
       }
     }
+    for (const r of ready) {
+      try {
+        await this.start(r.pod, r.netns, r.rt, r.result);
+      } catch (e) {
+        this.o.log(`create ${r.key}: ${e instanceof Error ? e.message : e}`);
+      }
+    }
+  }
+
+  /** `ns/name` -> IP of every sandbox this agent holds. */
+  sandboxAddresses(): Map<string, string> {
+    return new Map([...this.sandboxes.values()].map((s) => [s.pod, s.ip]));
   }
 
   /** Starts a pod whose network is set up; on failure undoes the network too. */
@@ -201,11 +236,16 @@ export class NodeAgent {
       // Nothing half-made stays behind: release the address and the namespace, retry next pass.
       this.sandboxes.delete(key);
       await this.o.runtime.stopPod(key).catch(() => undefined);
-      await this.o.invoker.del(this.o.conflist, rt, result).catch(() => undefined);
-      await deleteNetns(netns).catch(() => undefined);
-      rmSync(join('/etc/netns', netns), { recursive: true, force: true });
+      await this.undoNetwork(netns, rt, result);
       throw e;
     }
+  }
+
+  /** Releases a sandbox's address and removes its namespace; errors are ignored (best effort). */
+  private async undoNetwork(netns: string, rt: RuntimeConf, result: Result): Promise<void> {
+    await this.o.invoker.del(this.o.conflist, rt, result).catch(() => undefined);
+    await deleteNetns(netns).catch(() => undefined);
+    rmSync(join('/etc/netns', netns), { recursive: true, force: true });
   }
 
   /**

@@ -44,6 +44,12 @@ export interface ClusterConfig {
   clusterDomain: string;
   /** Nodes created when the input has none. */
   defaultNodeCount: number;
+  /**
+   * Whether the cluster's network enforces NetworkPolicy: false for a local cluster made with
+   * `podnet up --policy off` (like a CNI without policy support); undefined when unknown
+   * (manifests, real clusters): the analysis shows what an enforcing CNI would do either way.
+   */
+  networkPolicyEnforced?: boolean;
 }
 
 export const defaultClusterConfig: ClusterConfig = {

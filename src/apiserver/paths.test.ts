@@ -68,7 +68,8 @@ const cases: { name: string; path: string; want: Route }[] = [
     want: res({ group: 'networking.k8s.io', plural: 'ingressclasses' }),
   },
   { name: 'too deep', path: '/api/v1/namespaces/a/pods/b/status/x', want: { type: 'notFound' } },
-  { name: 'unknown root', path: '/metrics', want: { type: 'notFound' } },
+  { name: 'metrics', path: '/metrics', want: { type: 'metrics' } },
+  { name: 'unknown root', path: '/logs', want: { type: 'notFound' } },
 ];
 
 describe('parsePath', () => {

@@ -3,11 +3,13 @@
 //   /api/v1/{resource}/{name}[/{subresource}]            cluster-scoped object
 //   /api/v1/namespaces/{ns}/{resource}[/{name}[/{sub}]]  namespaced
 //   /apis/{group}/{version}/...                          the same under a named group
-// plus discovery (/api, /apis, /api/v1, /apis/{g}, /apis/{g}/{v}), /version, health and OpenAPI.
+// plus discovery (/api, /apis, /api/v1, /apis/{g}, /apis/{g}/{v}), /version, /metrics, health
+// and OpenAPI.
 // Pure: a path in, a route out.
 
 export type Route =
   | { type: 'version' }
+  | { type: 'metrics' }
   | { type: 'health'; name: string }
   | { type: 'api' }
   | { type: 'apis' }
@@ -35,6 +37,7 @@ export function parsePath(pathname: string): Route {
     .map(decodeURIComponent);
   const [first] = parts;
   if (parts.length === 1 && first === 'version') return { type: 'version' };
+  if (parts.length === 1 && first === 'metrics') return { type: 'metrics' };
   if (first && health.has(first)) return { type: 'health', name: first };
   if (first === 'openapi' && parts[1] === 'v3') {
     return parts.length === 2

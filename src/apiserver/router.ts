@@ -21,6 +21,8 @@ import { jsonResponse } from './types.js';
 export interface RouterOptions {
   /** host:port advertised in the legacy /api answer. */
   serverAddress: string;
+  /** The Prometheus text exposition of /metrics; without it /metrics is not found. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
 }
 
 export async function handleRequest(
@@ -46,6 +48,12 @@ async function route(ctx: ApiContext, req: ApiRequest, opts: RouterOptions): Pro
     case 'version':
       readOnly(req);
       return jsonResponse(200, versionInfo());
+    case 'metrics': {
+      readOnly(req);
+      if (!opts.metrics) throw pathNotFound();
+      const m = await opts.metrics();
+      return { status: 200, contentType: m.contentType, body: m.body };
+    }
     case 'health':
       readOnly(req);
       return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'ok' };

@@ -15,7 +15,7 @@ import { ensureServingCerts } from './certs.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { findResource } from './resources.js';
 import { readSocketDenial } from './read-access.js';
-import { handleRequest } from './router.js';
+import { handleRequest, type RouterOptions } from './router.js';
 import { unauthorized } from './status.js';
 import type { ApiContext, ApiRequest, ApiResponse } from './types.js';
 
@@ -40,6 +40,8 @@ export interface ApiServerOptions {
   /** Namespaces created at start when missing. Default: default, kube-system, kube-public, kube-node-lease. */
   namespaces?: string[];
   bookmarkIntervalMs?: number;
+  /** Serves GET /metrics (authenticated, like kube-apiserver's). */
+  metrics?: RouterOptions['metrics'];
 }
 
 export interface ApiServer {
@@ -96,7 +98,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       const denied = access === 'read' ? readSocketDenial(apiReq) : undefined;
       if (denied)
         return { status: denied.code, contentType: 'application/json', body: JSON.stringify(denied) };
-      return handleRequest(ctx, apiReq, { serverAddress });
+      return handleRequest(ctx, apiReq, { serverAddress, metrics: opts.metrics });
     });
   };
 

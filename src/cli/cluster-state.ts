@@ -12,6 +12,8 @@ export function clusterPaths(name: string) {
     dir,
     socket: join(dir, 'apiserver.sock'),
     kubeconfig: join(dir, 'kubeconfig'),
+    /** The settings `podnet up` was given (nodes, backend, cni, apiPort, policy). */
+    settings: join(dir, 'cluster.json'),
     pids: join(dir, 'pids'),
     logs: join(dir, 'logs'),
     flows: join(dir, 'flows.db'),

@@ -4,7 +4,7 @@ import { loadManifests, type LoadedManifests } from '../load/manifests.js';
 import { readManifestTexts, readStdinSync } from '../load/read.js';
 import { simulateCluster } from '../offline/simulate.js';
 import type { ObjectStore } from '../store/store.js';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { clusterPaths } from './cluster-state.js';
 import { InputError, UsageError } from './errors.js';
 
@@ -73,5 +73,17 @@ export async function clusterFromSource(
       `no input: give manifests with -f FILE|DIR|-, a cluster with --kubeconfig FILE, or start the local cluster "${name}" with podnet up`,
     );
   }
-  return clusterFromKubeconfig(kubeconfig, flags.context);
+  const read = await clusterFromKubeconfig(kubeconfig, flags.context);
+  read.cluster.config.networkPolicyEnforced = localPolicyEnforced(name);
+  return read;
+}
+
+/** From the settings `podnet up` wrote: whether the local cluster's agents enforce policy. */
+function localPolicyEnforced(name: string): boolean | undefined {
+  try {
+    const settings = JSON.parse(readFileSync(clusterPaths(name).settings, 'utf8')) as { policy?: string };
+    return settings.policy !== 'off';
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 // The edge that reads NFLOG: `tcpdump -i nflog:GROUP -U -w -` inside a node's network namespace
 // (NFLOG groups are per namespace), its pcap stream decoded by nflog.ts. tcpdump is the reader
-// because Node has no netlink sockets; -U flushes every packet, -s keeps the headers only.
+// because Node has no netlink sockets; -U flushes every packet, -s keeps the headers only (the
+// NFLOG TLVs and the start of the packet).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { assertOwned } from '../host/netns.js';
 import { NflogPcapReader, type LoggedPacket } from './nflog.js';
@@ -29,7 +30,7 @@ export class NflogCapture {
         `nflog:${this.group}`,
         '-U',
         '-s',
-        '128',
+        '256',
         '-w',
         '-',
       ],

@@ -31,6 +31,21 @@ describe('NFLOG pcap reader', () => {
     expect(got[0].prefix).toBe('pn:test:rule-1');
   });
 
+  it('decodes a record whose snap length cut the payload TLV (bridged packets carry more TLVs)', () => {
+    // Find the payload TLV (type 9) of the one record and cut the record 24 bytes into it:
+    // the IPv4 header and the ports are all a flow needs.
+    const rec = capture.subarray(24 + 16);
+    let at = 4;
+    while (rec.readUInt16LE(at + 2) !== 9) at += (rec.readUInt16LE(at) + 3) & ~3;
+    const caplen = at + 4 + 24;
+    const header = Buffer.from(capture.subarray(24, 24 + 16));
+    header.writeUInt32LE(caplen, 8);
+    const cut = Buffer.concat([capture.subarray(0, 24), header, rec.subarray(0, caplen)]);
+    expect(new NflogPcapReader().push(cut)).toEqual([
+      expect.objectContaining({ prefix: 'pn:test:rule-1', dst: '127.0.0.1', protocol: 'TCP', dstPort: 9 }),
+    ]);
+  });
+
   it('refuses what is not an NFLOG capture', () => {
     expect(() => new NflogPcapReader().push(Buffer.alloc(24))).toThrow(/not a pcap/);
     const ethernet = Buffer.from(capture.subarray(0, 24));

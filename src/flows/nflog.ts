@@ -85,8 +85,10 @@ function decodeRecord(rec: Buffer, time: number): LoggedPacket | undefined {
   for (let at = 4; at + 4 <= rec.length;) {
     const len = rec.readUInt16LE(at);
     const type = rec.readUInt16LE(at + 2) & 0x7fff; // top bits: NLA_F_NESTED / byte-order flags
-    if (len < 4 || at + len > rec.length) break;
-    const value = rec.subarray(at + 4, at + len);
+    if (len < 4) break;
+    // The snap length may cut the last TLV (the payload comes late, after the interface and
+    // hardware TLVs of a bridged packet): its start is all a flow needs.
+    const value = rec.subarray(at + 4, Math.min(at + len, rec.length));
     if (type === NFULA_PREFIX) prefix = value.toString('latin1').replace(/\0.*$/s, '');
     else if (type === NFULA_PAYLOAD) payload = value;
     at += (len + 3) & ~3;

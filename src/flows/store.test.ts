@@ -41,7 +41,7 @@ describe('flow store (SQLite, shared by the agents, read by podnet flows)', () =
     const [first] = r.query({ limit: 1 });
     expect(r.query({ afterId: first.id })).toHaveLength(2);
     expect(r.query({})[2].srcPod).toBeUndefined();
-    expect(r.countsByPolicy()).toEqual(
+    expect(r.counters().map(({ policy, verdict, count }) => ({ policy, verdict, count }))).toEqual(
       expect.arrayContaining([
         { policy: 'default/allow-web', verdict: 'allowed', count: 2 },
         { policy: 'default/deny', verdict: 'denied', count: 1 },
@@ -55,6 +55,8 @@ describe('flow store (SQLite, shared by the agents, read by podnet flows)', () =
     for (let i = 0; i < 25; i++) s.add([flow({ time: i })]);
     s.prune();
     expect(s.query({}).map((f) => f.time)).toEqual([15, 16, 17, 18, 19, 20, 21, 22, 23, 24]);
+    // The counters are not pruned: they stay monotonic for Prometheus.
+    expect(s.counters().reduce((n, c) => n + c.count, 0)).toBe(25 * flow({}).policies.length);
     s.close();
   });
 });

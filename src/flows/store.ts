@@ -1,6 +1,8 @@
 // Where flows are kept: an SQLite table (WAL) in the cluster's state directory, written by the
 // node agents as NFLOG reports connection attempts and read by `podnet flows`; rows survive
-// restarts (not a ring buffer in memory). Old rows are pruned past a row budget, oldest first.
+// restarts (not a ring buffer in memory). Old rows are pruned past a row budget, oldest first;
+// the counters per node, direction, policy and verdict are kept apart and never pruned, so they
+// are monotonic (Prometheus counters).
 import Database from 'better-sqlite3';
 
 export type FlowVerdict = 'allowed' | 'denied';
@@ -25,6 +27,15 @@ export interface Flow {
   rule: string;
 }
 
+/** One Prometheus counter series: a flow with several deciding policies counts for each. */
+export interface FlowCounter {
+  node: string;
+  direction: Flow['direction'];
+  policy: string;
+  verdict: FlowVerdict;
+  count: number;
+}
+
 export interface FlowQuery {
   /** `ns/pod`: flows from or to it */
   pod?: string;
@@ -42,6 +53,7 @@ const DEFAULT_BUDGET = 1_000_000;
 export class FlowStore {
   private readonly db: Database.Database;
   private readonly insertRow: Database.Statement;
+  private readonly countRow: Database.Statement;
   private inserted = 0;
 
   private readonly budget: number;
@@ -60,13 +72,20 @@ export class FlowStore {
           direction TEXT NOT NULL, src TEXT NOT NULL, src_pod TEXT, dst TEXT NOT NULL, dst_pod TEXT,
           protocol TEXT NOT NULL, port INTEGER NOT NULL, verdict TEXT NOT NULL,
           policies TEXT NOT NULL, rule TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS flows_time ON flows(time);`);
+        CREATE INDEX IF NOT EXISTS flows_time ON flows(time);
+        CREATE TABLE IF NOT EXISTS counters (node TEXT NOT NULL, direction TEXT NOT NULL,
+          policy TEXT NOT NULL, verdict TEXT NOT NULL, count INTEGER NOT NULL,
+          PRIMARY KEY (node, direction, policy, verdict));`);
     }
     this.insertRow = readonly
       ? this.db.prepare('SELECT 1')
       : this.db.prepare(`INSERT INTO flows (time, node, direction, src, src_pod, dst, dst_pod, protocol,
           port, verdict, policies, rule) VALUES (@time, @node, @direction, @src, @srcPod, @dst, @dstPod,
           @protocol, @port, @verdict, @policies, @rule)`);
+    this.countRow = readonly
+      ? this.db.prepare('SELECT 1')
+      : this.db.prepare(`INSERT INTO counters VALUES (@node, @direction, @policy, @verdict, 1)
+          ON CONFLICT DO UPDATE SET count = count + 1`);
   }
 
   /** Appends flows in one transaction. */
@@ -80,6 +99,9 @@ export class FlowStore {
           dstPod: f.dstPod ?? null,
           policies: JSON.stringify(f.policies),
         });
+      for (const f of flows)
+        for (const policy of f.policies)
+          this.countRow.run({ node: f.node, direction: f.direction, policy, verdict: f.verdict });
     })();
     this.inserted += flows.length;
     if (this.inserted >= this.budget / 10) this.prune();
@@ -130,20 +152,13 @@ export class FlowStore {
     }));
   }
 
-  /** Counts per policy and verdict (for the Prometheus counters). */
-  countsByPolicy(): { policy: string; verdict: FlowVerdict; count: number }[] {
-    const rows = this.db
-      .prepare('SELECT policies, verdict, COUNT(*) AS n FROM flows GROUP BY policies, verdict')
-      .all() as { policies: string; verdict: FlowVerdict; n: number }[];
-    const out = new Map<string, { policy: string; verdict: FlowVerdict; count: number }>();
-    for (const r of rows)
-      for (const policy of JSON.parse(r.policies) as string[]) {
-        const k = `${policy}\0${r.verdict}`;
-        const e = out.get(k) ?? { policy, verdict: r.verdict, count: 0 };
-        e.count += r.n;
-        out.set(k, e);
-      }
-    return [...out.values()];
+  /** Flows counted per node, direction, policy and verdict since the store was created. */
+  counters(): FlowCounter[] {
+    return this.db
+      .prepare(
+        'SELECT node, direction, policy, verdict, count FROM counters ORDER BY node, direction, policy, verdict',
+      )
+      .all() as FlowCounter[];
   }
 
   close(): void {

@@ -22,6 +22,7 @@ export const CODES = {
   PN106: { severity: 'warning', name: 'policy-port-is-service-port' },
   PN107: { severity: 'warning', name: 'policy-named-port-not-declared' },
   PN108: { severity: 'warning', name: 'policy-rules-ignored' },
+  PN109: { severity: 'warning', name: 'policy-not-enforced' },
   // PN2xx: Services
   PN201: { severity: 'warning', name: 'service-selects-no-pods' },
   PN202: { severity: 'error', name: 'target-port-name-not-declared' },

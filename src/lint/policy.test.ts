@@ -99,6 +99,19 @@ describe('NetworkPolicy selection', () => {
     expect(f).toMatchObject({ file: 'b.yaml', line: 10 });
   });
 
+  it('PN109 only on a cluster known not to enforce NetworkPolicy (podnet up --policy off)', async () => {
+    const yaml = policy(`  podSelector: {}\n  policyTypes: [Ingress]`);
+    const off = await lintYaml([base, yaml], { networkPolicyEnforced: false });
+    expect(off.filter((f) => f.code === 'PN109')).toEqual([
+      expect.objectContaining({ object: 'NetworkPolicy/prod/p', severity: 'warning', file: 'b.yaml' }),
+    ]);
+    expect(off.find((f) => f.code === 'PN109')!.message).toContain('--policy off');
+    for (const networkPolicyEnforced of [true, undefined])
+      expect((await lintYaml([base, yaml], { networkPolicyEnforced })).map((f) => f.code)).not.toContain(
+        'PN109',
+      );
+  });
+
   it('suggests kubernetes.io/metadata.name for a name label that is not set', async () => {
     const findings = await lintYaml([
       base,

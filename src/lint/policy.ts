@@ -1,4 +1,5 @@
-// PN101-PN103, PN108: NetworkPolicies and peers that select nothing, and rules the API ignores.
+// PN101-PN103, PN108: NetworkPolicies and peers that select nothing, and rules the API ignores;
+// PN109: policies on a cluster whose network does not enforce them.
 // Semantics: networking.k8s.io/v1 NetworkPolicySpec / NetworkPolicyPeer comments (kubernetes/api
 // networking/v1/types.go) and the "Behavior of to and from selectors" section of
 // https://kubernetes.io/docs/concepts/services-networking/network-policies/.
@@ -116,8 +117,25 @@ function lintIgnoredRules(np: NetworkPolicy): Finding[] {
   return out;
 }
 
+/** The API accepts NetworkPolicies whatever the network plugin; only the plugin enforces them. */
+function lintNotEnforced(ctx: LintContext, np: NetworkPolicy): Finding[] {
+  if (ctx.cluster.config.networkPolicyEnforced !== false) return [];
+  return [
+    finding(
+      'PN109',
+      np,
+      '',
+      `this cluster's network does not enforce NetworkPolicy (podnet up --policy off, like a CNI ` +
+        `without policy support such as Flannel alone), so the policy has no effect: every pod ` +
+        `still reaches every other. matrix and trace show what an enforcing network would do. ` +
+        `Recreate the cluster with --policy on (the default) to enforce it.`,
+    ),
+  ];
+}
+
 export function lintPolicySelection(ctx: LintContext): Finding[] {
   return ctx.cluster.networkPolicies.flatMap((np) => [
+    ...lintNotEnforced(ctx, np),
     ...lintSelection(ctx, np),
     ...policyPeers(np).flatMap(({ path, peer }) => lintPeer(ctx, np, path, peer)),
     ...lintIgnoredRules(np),

@@ -16,6 +16,8 @@ import { Invoker } from '../cni/invoke.js';
 import { runtimeFor } from '../agent/runtime.js';
 import { ServiceProxy } from '../agent/service-proxy.js';
 import { defaultClusterConfig } from '../api/cluster.js';
+import { FlowRecorder } from '../agent/flow-recorder.js';
+import { PolicyEnforcer } from '../agent/policy-enforcer.js';
 
 const { values: v } = parseArgs({
   options: {
@@ -29,6 +31,8 @@ const { values: v } = parseArgs({
     cni: { type: 'string', default: 'podnet' },
     'period-ms': { type: 'string', default: '250' },
     netns: { type: 'string' },
+    /** `off` mirrors a CNI that does not enforce NetworkPolicy (Flannel alone). */
+    policy: { type: 'string', default: 'on' },
   },
 });
 const need = ['name', 'node', 'state-dir', 'socket', 'pod-cidr', 'host-ip', 'netns'] as const;
@@ -49,6 +53,14 @@ if (missing.length) {
     baseEnv: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
   });
   const runtime: ContainerRuntime = runtimeFor(v['state-dir']!, log);
+  const enforcer =
+    v.policy === 'off'
+      ? undefined
+      : new PolicyEnforcer({ cluster: v.name!, node: v.node!, netns: v.netns!, client, log });
+  // Flows are read before the first rule exists, so none is missed.
+  const recorder =
+    enforcer && new FlowRecorder(v.node!, v.netns!, join(v['state-dir']!, 'flows.db'), enforcer, log);
+  await recorder?.start().catch((e) => log(`flows: ${e instanceof Error ? e.message : e}`));
   const agent = new NodeAgent({
     cluster: v.name!,
     node: v.node!,
@@ -59,6 +71,7 @@ if (missing.length) {
     // podnet's own plugins: the pods of a sync pass are set up in one batch (src/cni/batch.ts).
     batch: batchAttacher(execBatchHost(), openDiskStore),
     runtime,
+    beforeStart: enforcer && ((sandboxes) => enforcer.sync(sandboxes)),
     clusterDomain: 'cluster.local',
     dnsServer: '10.96.0.10',
     log,
@@ -88,15 +101,20 @@ if (missing.length) {
     while (!stopping) {
       await agent.sync().catch((e) => log(`sync: ${e instanceof Error ? e.message : e}`));
       await proxy.sync().catch((e) => log(`service proxy: ${e instanceof Error ? e.message : e}`));
+      await enforcer
+        ?.sync(agent.sandboxAddresses())
+        .catch((e) => log(`network policy: ${e instanceof Error ? e.message : e}`));
       await new Promise((r) => setTimeout(r, Number(v['period-ms'])));
     }
   };
   const done = loop();
   const stop = () => {
     stopping = true;
-    void done.then(() => (proxy.close(), agent.shutdown())).then(() => process.exit(0));
+    void done.then(() => (proxy.close(), recorder?.stop(), agent.shutdown())).then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  log(`agent started (cni ${v.cni}, pod CIDR ${v['pod-cidr']})`);
+  log(
+    `agent started (cni ${v.cni}, pod CIDR ${v['pod-cidr']}, network policy ${enforcer ? 'enforced' : 'off'})`,
+  );
 }

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { defaultClusterConfig } from '../api/cluster.js';
 import { startApiServer } from '../apiserver/server.js';
 import { startControllerLoop } from '../daemon/controller-loop.js';
+import { flowMetrics } from '../flows/metrics.js';
+import { join } from 'node:path';
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +25,8 @@ if (!values['state-dir']) {
     port: Number(values.port),
     name: values.name,
     readSocketPath: values['read-socket'],
+    // The agents record flows into the state directory's flows.db (cli/cluster-state.ts).
+    metrics: flowMetrics(join(values['state-dir'], 'flows.db')),
   });
   const loop = startControllerLoop(server.store, defaultClusterConfig, (e) =>
     process.stderr.write(`controllers: ${e instanceof Error ? e.message : e}\n`),

@@ -26,11 +26,13 @@ async function main(argv: string[]): Promise<void> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const podName = podNameOf(rest);
   switch (sub) {
+    // A container whose only ports are SCTP (no SCTP sockets here) has nothing to listen on but
+    // must keep running, as agnhost does, so that its pod becomes Ready (docs/probe.md).
     case 'netexec':
-      await runNetexec(buildNetexecConfig(rest, podName), log);
+      if ((await runNetexec(buildNetexecConfig(rest, podName), log)) === 0) sleepForever();
       break;
     case 'serve-hostname':
-      await runNetexec(buildServeHostnameConfig(rest, podName), log);
+      if ((await runNetexec(buildServeHostnameConfig(rest, podName), log)) === 0) sleepForever();
       break;
     case 'dns': {
       // --api-socket=PATH [--zone=Z] [--pods=MODE] [--upstream=IP[:port]] [--port=53] ...

@@ -78,7 +78,7 @@ const table = (): Table => ({
 describe('interval sets, ct state lists, counter and log', () => {
   it('text is what nft 1.0.6 reads (and lists)', () => {
     expect(formatRule(table().chains[0].rules[1])).toBe(
-      'ip daddr @blocks meta l4proto . th dport @ports counter log prefix "pn-ae-X" group 5 accept comment "allow"',
+      'ip daddr @blocks meta l4proto . th dport @ports counter log prefix "pn-ae-X" group 5 queue-threshold 1 accept comment "allow"',
     );
     expect(formatTransaction(fullLoad(table()))).toContain(
       'add set ip pn-test-policy ports { type inet_proto . inet_service ; flags interval ; }',

@@ -50,7 +50,7 @@ export type Statement =
   | { kind: 'snat'; addr: string; fullyRandom?: boolean }
   /** Counts packets and bytes matching the rule (nft prints them in `list`). */
   | { kind: 'counter' }
-  /** `log prefix "P" group N`: hands the packet to NFLOG group N, tagged with the prefix. */
+  /** `log prefix "P" group N queue-threshold 1`: hands the packet to NFLOG group N at once, tagged with the prefix. */
   | { kind: 'log'; group: number; prefix: string };
 
 export type Verdict =

@@ -91,8 +91,11 @@ function listenUdp(cfg: NetexecConfig, port: number): Promise<Socket> {
   return bind('udp6').catch(() => bind('udp4'));
 }
 
-/** Starts every listener; rejects if a port cannot be bound (the container then crashes, as agnhost would). */
-export async function runNetexec(cfg: NetexecConfig, log: (line: string) => void): Promise<void> {
+/**
+ * Starts every listener; rejects if a port cannot be bound (the container then crashes, as
+ * agnhost would). Resolves to the number of listeners: 0 when every declared port was skipped.
+ */
+export async function runNetexec(cfg: NetexecConfig, log: (line: string) => void): Promise<number> {
   for (const s of cfg.skipped)
     log(`netexec: skipping ${s.protocol} port ${s.port}: no ${s.protocol} sockets on this kernel`);
   for (const port of cfg.tcpPorts) {
@@ -103,4 +106,5 @@ export async function runNetexec(cfg: NetexecConfig, log: (line: string) => void
     const sock = await listenUdp(cfg, port);
     log(`netexec: serving UDP on port ${(sock.address() as AddressInfo).port}`);
   }
+  return cfg.tcpPorts.length + cfg.udpPorts.length;
 }

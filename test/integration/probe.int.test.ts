@@ -33,7 +33,8 @@ const probeJson = (args: string[]): ProbeJson => {
 };
 
 // Four pods on two nodes serving TCP 80 (named http) and UDP 81; c also declares SCTP 82 (it must
-// still start: netexec skips it). Service `web` selects b alone (TCP 8080 -> 80, UDP 8081 -> 81);
+// still start: netexec skips it) and has a container whose only port is SCTP (as in the upstream
+// netpol e2e pods: it must keep running, so that the pod becomes Ready). Service `web` selects b alone (TCP 8080 -> 80, UDP 8081 -> 81);
 // Service `pair` selects a and d (TCP 9090 -> http), so its connections are balanced.
 const netexecPod = (pod: string, node: string, labels: string, sctp = false) => `---
 apiVersion: v1
@@ -47,7 +48,7 @@ spec:
     ports:
     - {containerPort: 80, name: http}
     - {containerPort: 81, protocol: UDP}${sctp ? '\n    - {containerPort: 82, protocol: SCTP}' : ''}
-`;
+${sctp ? '  - {name: sctp-only, image: registry.k8s.io/e2e-test-images/agnhost:2.53, ports: [{containerPort: 83, protocol: SCTP}]}\n' : ''}`;
 const manifests = `apiVersion: v1
 kind: Namespace
 metadata: {name: probe}
@@ -115,6 +116,14 @@ async function nodesTranslate(ips: string[]): Promise<boolean> {
   return false;
 }
 
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** Prober processes still running (their command line names the prober script). */
 function probers(): number[] {
   const out = spawnSync('ps', ['-e', '-o', 'pid=,args='], { encoding: 'utf8' }).stdout;
@@ -153,15 +162,16 @@ describeAsRoot('podnet probe and verify', () => {
   it('probes every pair: the same pods as matrix, all connected, SCTP untestable', () => {
     const t0 = Date.now();
     const probe = probeJson([]);
-    process.stderr.write(`podnet probe, 4 pods, TCP/80 UDP/81 SCTP/82: ${Date.now() - t0} ms\n`);
+    process.stderr.write(`podnet probe, 4 pods, TCP/80 UDP/81 SCTP/82 SCTP/83: ${Date.now() - t0} ms\n`);
     expect(probe.pods).toEqual(PODS);
     const matrix = JSON.parse(podnet(['matrix', '-o', 'json']).out) as { pods: string[] };
     expect(matrix.pods.filter((p) => p.startsWith('probe/'))).toEqual(probe.pods);
     expect(probe.probes.map((p) => `${p.protocol}/${p.port}`)).toEqual(['TCP/80', 'UDP/81']);
-    // No NetworkPolicy is enforced yet (issue 6 item 1) and none exists: everything connects.
+    // No NetworkPolicy exists: everything connects.
     for (const p of probe.probes) expect(cells(p.matrix)).toEqual(new Array(16).fill(true));
     expect(probe.untestable).toEqual([
       { port: 82, protocol: 'SCTP', reason: expect.stringMatching(SCTP_REASON) },
+      { port: 83, protocol: 'SCTP', reason: expect.stringMatching(SCTP_REASON) },
     ]);
     expect(probers()).toEqual([]); // short-lived: gone when the command returns
   });
@@ -212,34 +222,72 @@ describeAsRoot('podnet probe and verify', () => {
     },
   );
 
-  it('verify: agreement without policies (exit 0); a default deny disagrees until it is enforced (exit 1)', () => {
+  it('verify: agreement without policies and with a default deny (exit 0); a rule removed by hand is caught (exit 1)', async () => {
     const ok = podnet(['verify', '-n', 'probe', '-o', 'json']);
     expect(ok.code, ok.out + ok.err).toBe(0);
     const agreed = JSON.parse(ok.out) as { summary: Record<string, number>; disagreements: unknown[] };
+    // 4 pods x 4 pods x 3 probes (TCP/80, UDP/81, SCTP/82, SCTP/83: the SCTP ones untestable);
+    // each pod to itself is loopback, not compared.
     expect(agreed.summary).toEqual({
-      cells: 48,
-      compared: 32,
-      agreeing: 32,
+      cells: 64,
+      compared: 24,
+      agreeing: 24,
       disagreeing: 0,
-      untestable: 16,
+      untestable: 32,
+      loopback: 8,
       refusedUndeclared: 0,
     });
 
     const file = join(stateRoot, 'deny.yaml');
     writeFileSync(file, denyAll);
     expect(podnet(['apply', '-f', file]).code).toBe(0);
-    // The prediction now denies every connection into the namespace, but nothing enforces
-    // NetworkPolicy on the nodes yet, so every packet still arrives: verify rightly reports all
-    // 32 cells. Enforcement (issue 6 item 1) will make these agree: then this expects exit 0.
+    // The nodes enforce it: every connection into the namespace is now dropped, as predicted.
+    await until(
+      () => podnet(['verify', '-n', 'probe', '--port', '80']).code === 0,
+      'the default deny to be enforced',
+    );
+    const enforced = podnet(['verify', '-n', 'probe', '-o', 'json']);
+    expect(enforced.code, enforced.out).toBe(0);
+    expect(JSON.parse(enforced.out).summary).toMatchObject({ compared: 24, agreeing: 24, disagreeing: 0 });
+
+    // Plant a disagreement: remove probe/b from its node's ingress isolation map by hand. The
+    // agent does not render again (nothing in the API changed), so b is open: verify must say so.
+    const b = JSON.parse(podnet(['get', 'pod', 'b', '-n', 'probe', '-o', 'json']).out) as {
+      status: { podIP: string };
+    };
+    const planted = spawnSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        `pn-${name}-node-2`,
+        'nft',
+        'delete',
+        'element',
+        'ip',
+        `pn-${name}-policy`,
+        'np-ingress-pods',
+        `{ ${b.status.podIP} }`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(planted.status, planted.stderr).toBe(0);
     const bad = podnet(['verify', '-n', 'probe', '-o', 'json']);
     expect(bad.code, bad.err).toBe(1);
     const report = JSON.parse(bad.out) as {
       summary: Record<string, number>;
-      disagreements: { predicted: boolean; measured: boolean; trace: { verdict: string } }[];
+      disagreements: {
+        from: string;
+        to: string;
+        predicted: boolean;
+        measured: boolean;
+        trace: { verdict: string };
+      }[];
     };
-    expect(report.summary).toMatchObject({ compared: 32, disagreeing: 32, untestable: 16 });
+    // a, c and d reach b on TCP/80 and UDP/81 although the prediction denies it.
+    expect(report.summary).toMatchObject({ compared: 24, disagreeing: 6 });
     for (const d of report.disagreements) {
-      expect(d).toMatchObject({ predicted: false, measured: true });
+      expect(d).toMatchObject({ to: 'probe/b', predicted: false, measured: true });
       expect(d.trace.verdict).toBe('denied');
     }
     const text = podnet(['verify', '-n', 'probe', '--port', '80']);
@@ -248,7 +296,13 @@ describeAsRoot('podnet probe and verify', () => {
       'DISAGREE TCP/80 probe/a -> probe/b: predicted denied, measured allowed (answered by b)',
     );
     expect(text.out).toContain('isolated for ingress by probe/default-deny');
-    expect(text.out).toContain('16 of 16 cells compared: 0 agree, 16 disagree, 0 untestable');
+    expect(text.out).toContain('12 of 16 cells compared: 9 agree, 3 disagree, 0 untestable, 4 loopback');
+    // Deleting the policy makes the agent render again, which repairs the table.
+    expect(podnet(['delete', 'networkpolicy', 'default-deny', '-n', 'probe']).code).toBe(0);
+    await until(
+      () => podnet(['verify', '-n', 'probe', '--port', '80']).code === 0,
+      'the policy to be removed',
+    );
   });
 
   it('usage errors exit 2', () => {

@@ -22,13 +22,14 @@ interface UpFlags {
   backend: string;
   cni: string;
   apiPort: string;
+  policy: string;
   config?: string;
 }
 
-const CONFIG_KEYS = ['name', 'nodes', 'backend', 'cni', 'apiPort'] as const;
+const CONFIG_KEYS = ['name', 'nodes', 'backend', 'cni', 'apiPort', 'policy'] as const;
 
 /**
- * `--config FILE`: a YAML map with any of name, nodes, backend, cni, apiPort. Flags given on
+ * `--config FILE`: a YAML map with any of name, nodes, backend, cni, apiPort, policy. Flags given on
  * the command line win over the file; unknown keys are an error, so a typo is not ignored.
  */
 function applyConfigFile(flags: UpFlags, given: (key: string) => boolean): UpFlags {
@@ -99,13 +100,15 @@ interface Settings {
   backend: Backend;
   cni: string;
   apiPort: string;
+  /** `on` (enforced by every node's agent) or `off`; absent in clusters made before it: on. */
+  policy?: string;
 }
 
 function agentArgv(
   name: string,
   n: TopologyPlan['nodes'][number],
   plan: TopologyPlan,
-  cni: string,
+  settings: Settings,
 ): string[] {
   const paths = clusterPaths(name);
   // nsenter --net, not `ip netns exec`: the agent must stay in the host's mount namespace,
@@ -130,7 +133,9 @@ function agentArgv(
     '--mtu',
     String(plan.podMTU),
     '--cni',
-    cni,
+    settings.cni,
+    '--policy',
+    settings.policy ?? 'on',
     '--netns',
     n.netns,
   ];
@@ -202,7 +207,7 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
     step(`restarting the agent of ${n.name} (it adopts the surviving pods)...`);
     startDetached(
       `agent-${n.name}`,
-      agentArgv(name, n, plan, settings.cni),
+      agentArgv(name, n, plan, settings),
       paths.pids,
       join(paths.logs, `agent-${n.name}.log`),
     );
@@ -222,12 +227,13 @@ async function up(flags: UpFlags): Promise<void> {
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}`);
   if (flags.cni !== 'podnet' && flags.cni !== 'reference')
     throw new UsageError('--cni must be podnet or reference');
+  if (flags.policy !== 'on' && flags.policy !== 'off') throw new UsageError('--policy must be on or off');
   requireRoot('up');
   const paths = clusterPaths(name);
   const t0 = performance.now();
   const step = (msg: string) =>
     process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(2)}s] ${msg}\n`);
-  const settingsFile = join(paths.dir, 'cluster.json');
+  const settingsFile = paths.settings;
   if (await clusterExists(name)) {
     if (!existsSync(settingsFile))
       throw new UsageError(
@@ -241,7 +247,13 @@ async function up(flags: UpFlags): Promise<void> {
   try {
     rmSync(paths.dir, { recursive: true, force: true });
     mkdirSync(paths.logs, { recursive: true });
-    const settings: Settings = { nodes, backend: plan.backend, cni: flags.cni, apiPort: flags.apiPort };
+    const settings: Settings = {
+      nodes,
+      backend: plan.backend,
+      cni: flags.cni,
+      apiPort: flags.apiPort,
+      policy: flags.policy,
+    };
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
     step(
       `network: ${nodes} node${nodes > 1 ? 's' : ''} over ${plan.backend}, fabric ${plan.nodes[0].address}/${plan.nodePrefixLength}...`,
@@ -271,7 +283,7 @@ async function up(flags: UpFlags): Promise<void> {
       });
       startDetached(
         `agent-${n.name}`,
-        agentArgv(name, n, plan, flags.cni),
+        agentArgv(name, n, plan, settings),
         paths.pids,
         join(paths.logs, `agent-${n.name}.log`),
       );
@@ -282,7 +294,7 @@ async function up(flags: UpFlags): Promise<void> {
     await waitDnsReady(client);
     step(`cluster "${name}" is up`);
     process.stdout.write(
-      `cluster "${name}": ${nodes} node(s), ${plan.backend}, CNI ${flags.cni}; API https://127.0.0.1:${flags.apiPort}\nkubeconfig: ${paths.kubeconfig}\n  KUBECONFIG=${paths.kubeconfig} kubectl get nodes\n`,
+      `cluster "${name}": ${nodes} node(s), ${plan.backend}, CNI ${flags.cni}, NetworkPolicy ${flags.policy === 'on' ? 'enforced' : 'NOT enforced (--policy off)'}; API https://127.0.0.1:${flags.apiPort}\nkubeconfig: ${paths.kubeconfig}\n  KUBECONFIG=${paths.kubeconfig} kubectl get nodes\n`,
     );
   } catch (e) {
     step(`failed: ${e instanceof Error ? e.message : e}; removing everything that was created`);
@@ -300,7 +312,8 @@ export function registerUp(program: Command): void {
     .option('--backend <backend>', 'between nodes: vxlan or host-gw', 'vxlan')
     .option('--cni <plugins>', 'podnet (ours) or reference (Debian containernetworking-plugins)', 'podnet')
     .option('--api-port <port>', 'API server port on 127.0.0.1', '6443')
-    .option('--config <file>', 'YAML settings: name, nodes, backend, cni, apiPort (flags win)')
+    .option('--policy <on|off>', 'enforce NetworkPolicy (off: like a CNI without policy support)', 'on')
+    .option('--config <file>', 'YAML settings: name, nodes, backend, cni, apiPort, policy (flags win)')
     .action((flags: UpFlags, cmd: Command) =>
       up(applyConfigFile(flags, (k) => cmd.getOptionValueSource(k) === 'cli')),
     );

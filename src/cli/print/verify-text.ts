@@ -43,7 +43,8 @@ export function formatVerifyText(
     : '';
   out.push(
     `${s.compared} of ${s.cells} cells compared: ${s.agreeing} agree${refused}, ` +
-      `${s.disagreeing ? paint.bad(`${s.disagreeing} disagree`) : paint.ok('0 disagree')}, ${s.untestable} untestable`,
+      `${s.disagreeing ? paint.bad(`${s.disagreeing} disagree`) : paint.ok('0 disagree')}, ${s.untestable} untestable` +
+      (s.loopback ? `, ${s.loopback} loopback (a pod to itself: not compared, see docs/probe.md)` : ''),
   );
   return out.join('\n') + '\n';
 }
