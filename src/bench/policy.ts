@@ -280,6 +280,14 @@ async function latencyBench(syncer: TableSyncer, table: PolicyTable, empty: Poli
     log(`  table, no policies:     ${m('empty').toFixed(0)} µs (p90 ${p90('empty')} µs)`);
     log(`  table, ${P} policies: ${m('full').toFixed(0)} µs (p90 ${p90('full')} µs)`);
     log(`  overhead of the policies: ${(((m('full') - m('empty')) / m('empty')) * 100).toFixed(1)} %`);
+    // Rounds run back to back, so each round's full/empty ratio shares the machine's load of
+    // that moment; their median is steadier than the ratio of medians when the load varies.
+    const ratios = runs.full.map((r, i) => r.median / runs.empty[i].median).sort((a, b) => a - b);
+    const pct = (x: number) => `${((x - 1) * 100).toFixed(1)} %`;
+    log(
+      `  overhead per round (full/empty of the same round): median ${pct(median(ratios))}, ` +
+        `quartiles ${pct(ratios[Math.floor(ratios.length / 4)])} .. ${pct(ratios[Math.floor((ratios.length * 3) / 4)])}`,
+    );
     log(`  overhead vs no table:     ${(((m('full') - m('none')) / m('none')) * 100).toFixed(1)} %`);
     // The rules really were in the path: the client's egress and the server's ingress accepted.
     const listed = await exec([

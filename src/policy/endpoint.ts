@@ -11,6 +11,8 @@ export interface PolicyEndpoint {
   ip: IP;
   ipText: string;
   pod?: { namespace: string; labels: Labels; namespaceLabels: Labels; object: Pod };
+  /** For a node's address: the node's name (traffic between a pod and its own node is exempt). */
+  node?: string;
 }
 
 export interface Traffic {
@@ -45,8 +47,8 @@ export function podEndpoint(pod: Pod, namespaceLabels: Map<string, Labels>): Pol
   };
 }
 
-export function addressEndpoint(ipText: string, name = ipText): PolicyEndpoint {
+export function addressEndpoint(ipText: string, name = ipText, node?: string): PolicyEndpoint {
   const ip = parseIP(ipText);
   if (!ip) throw new Error(`not an IP address: ${ipText}`);
-  return { name, ip, ipText };
+  return node === undefined ? { name, ip, ipText } : { name, ip, ipText, node };
 }

@@ -187,6 +187,20 @@ export function networkPolicyTier(policies: PolicyModel[]): PolicyTier {
           : `${subject.name} is not a pod; NetworkPolicy does not apply`;
         return { ...base, decision: 'NoMatch', allowed: true, reason: why };
       }
+      // "traffic to and from the node where a Pod is running is always allowed, regardless of
+      // the IP address of the Pod or the node" (kubernetes.io, Network Policies): kubelet
+      // probes and host agents must reach an isolated pod.
+      const peer = direction === 'ingress' ? traffic.src : traffic.dst;
+      const ownNode = subject.pod?.object.spec?.nodeName;
+      if (peer.node !== undefined && peer.node === ownNode) {
+        const way = direction === 'ingress' ? 'from' : 'to';
+        return {
+          ...base,
+          decision: 'Accept',
+          allowed: true,
+          reason: `${subject.name} is isolated for ${direction} by ${base.isolatedBy.join(', ')}, but traffic ${way} its own node ${ownNode} is always allowed`,
+        };
+      }
       for (const p of selecting) {
         const rules = direction === 'ingress' ? p.ingress : p.egress;
         if (rules.length === 0)

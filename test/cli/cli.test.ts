@@ -116,7 +116,7 @@ describe('podnet up --config', () => {
       writeFileSync(join(dir, 'up.yaml'), 'nodez: 3\n');
       const r = podnet(['up', '--config', join(dir, 'up.yaml')]);
       expect(r.code).toBe(2);
-      expect(r.err).toContain('unknown setting "nodez" (known: name, nodes, backend, cni, apiPort)');
+      expect(r.err).toContain('unknown setting "nodez" (known: name, nodes, backend, cni, apiPort, policy)');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

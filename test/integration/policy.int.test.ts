@@ -1,7 +1,8 @@
 // NetworkPolicy enforced by the node agents on a real 2-node cluster (issue 6), as a user meets
 // it: pods under a default deny cannot send a packet from their very first one, while pods a
 // policy allows connect on their first try (the rules know a pod before its containers start);
-// label changes on pods and namespaces take effect without touching the policies; denied flows
+// a pod's own node reaches it through any policy, another node does not; label changes on pods
+// and namespaces take effect without touching the policies; denied flows
 // name the isolating policies and are counted at /metrics; `--policy off` enforces nothing and
 // lint says so. Root only; nothing may be left behind.
 import { spawnSync } from 'node:child_process';
@@ -206,6 +207,21 @@ ${netexec('lbl', 'web', 'node-2', '{app: web}')}${netexec('lbl', 'client', 'node
     await until('lbl/client to be running', () => (connects('lbl', 'client', server) ? true : undefined));
     expect(connects('lbl', 'client', web)).toBe(false);
     expect(connects('other', 'visitor', web)).toBe(false);
+    // "Traffic to and from the node where a Pod is running is always allowed" (kubernetes.io):
+    // web's node reaches it through the policy; the other node is just an address.
+    const fromNode = (n: number) =>
+      spawnSync('ip', [
+        'netns',
+        'exec',
+        `pn-${name}-node-${n}`,
+        'timeout',
+        '1',
+        'bash',
+        '-c',
+        `echo > /dev/tcp/${web}/80`,
+      ]).status === 0;
+    expect(fromNode(2)).toBe(true);
+    expect(fromNode(1)).toBe(false);
 
     apply(netexec('lbl', 'client', 'node-1', '{role: client}'));
     await until(

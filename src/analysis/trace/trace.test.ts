@@ -64,6 +64,14 @@ spec:
   ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]
 `;
 
+const denyApiEgress = `
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-api-egress, namespace: shop}
+spec: {podSelector: {matchLabels: {app: api}}, policyTypes: [Egress]}
+`;
+
 interface Case {
   name: string;
   extra?: string;
@@ -176,6 +184,40 @@ const cases: Case[] = [
     dst: 'nope',
     verdict: 'unreachable',
     see: ['does not resolve', 'nope.shop.svc.cluster.local. NXDOMAIN'],
+  },
+  {
+    name: 'an isolated pod’s own node always reaches it (NetworkPolicy docs: traffic from the node)',
+    extra: onlyOffice,
+    src: 'node/node-1',
+    dst: 'shop/api',
+    port: 8080,
+    verdict: 'allowed',
+    see: ['traffic from its own node node-1 is always allowed'],
+  },
+  {
+    name: 'another node is only an address to policy',
+    extra: onlyOffice,
+    src: 'node/node-2',
+    dst: 'shop/api',
+    port: 8080,
+    verdict: 'denied',
+    see: ['isolated for ingress by shop/only-office'],
+  },
+  {
+    name: 'an isolated pod always reaches its own node, not another one',
+    extra: denyApiEgress,
+    src: 'shop/api',
+    dst: '172.18.0.2:10250',
+    verdict: 'allowed',
+    see: ['traffic to its own node node-1 is always allowed'],
+  },
+  {
+    name: 'egress to another node is policy’s to decide',
+    extra: denyApiEgress,
+    src: 'shop/api',
+    dst: '172.18.0.3:10250',
+    verdict: 'denied',
+    see: ['isolated for egress by shop/deny-api-egress'],
   },
   {
     name: 'a node reaches a ClusterIP',

@@ -64,7 +64,7 @@ export function originOf(ctx: TraceContext, src: Source): Origin {
   if (src.kind === 'external') return { endpoint: addressEndpoint(EXTERNAL_CLIENT_IP, 'external') };
   if (src.kind === 'node') {
     const node = ctx.cluster.nodes.find((n) => n.metadata.name === src.name)!;
-    return { endpoint: addressEndpoint(nodeInternalIP(node)!, `node/${src.name}`), node: src.name };
+    return { endpoint: addressEndpoint(nodeInternalIP(node)!, `node/${src.name}`, src.name), node: src.name };
   }
   return {
     endpoint: podEndpoint(src.pod, ctx.nsLabels)!,
@@ -81,8 +81,8 @@ function nodeAddress(ctx: TraceContext, name: string | undefined): string | unde
 function endpointFor(ctx: TraceContext, ip: string): { ep: PolicyEndpoint; pod?: Pod } {
   const pod = ctx.podsByIP.get(ip);
   if (pod) return { ep: podEndpoint(pod, ctx.nsLabels)!, pod };
-  const node = ctx.cluster.nodes.find((n) => nodeInternalIP(n) === ip);
-  return { ep: addressEndpoint(ip, node ? `node/${node.metadata.name}` : ip) };
+  const node = ctx.cluster.nodes.find((n) => nodeInternalIP(n) === ip)?.metadata.name;
+  return { ep: addressEndpoint(ip, node ? `node/${node}` : ip, node) };
 }
 
 /** Route, egress policy, ingress policy and delivery to one endpoint. */
@@ -125,6 +125,8 @@ export function deliver(
           seenSourceIP,
           masqueradedBy ? `${seenSourceIP} (masqueraded by ${masqueradedBy})` : seenSourceIP,
         );
+  // A masqueraded source is the node's address but not the node's own traffic: policy sees it
+  // as an address (whether SNAT comes before or after policy is undefined upstream).
   // Egress is decided at the source with the original source; ingress sees the packet as it arrives.
   const egress = evaluateTraffic(ctx.tiers, {
     src: origin.endpoint,

@@ -1,7 +1,8 @@
 // One traced packet case per behaviour of the NetworkPolicy table, on the scenario of
 // fixture.test-util.ts: isolation and default deny, the union of rules, namespace and pod
 // selectors, ipBlock with except, numeric, named and endPort ports, TCP/UDP/SCTP, replies, the
-// node's own traffic, the no-window guard, and the flow log prefixes with their catalog entries.
+// node's own traffic (always allowed), the no-window guard, and the flow log prefixes with their
+// catalog entries.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../api/cluster.js';
 import { trace } from '../../analysis/trace/trace.js';
@@ -192,7 +193,7 @@ describe('NetworkPolicy table semantics', () => {
     expect(tracePacket(table, 'prerouting', toGateway, env).verdict).toBe('accept');
   });
 
-  it('the node’s own traffic to its pods meets their ingress policy, as `podnet trace node/NAME` says', () => {
+  it('the node’s own traffic to its isolated pods is always allowed, as `podnet trace node/NAME` says', () => {
     const table = tables.get('node-1')!.table;
     const env = { localAddresses: nodeAddresses(cluster, 'node-1') };
     for (const [dst, port] of [
@@ -208,6 +209,7 @@ describe('NetworkPolicy table semantics', () => {
         env,
       );
       expect(got.verdict === 'accept', dst).toBe(predicted.verdict === 'allowed');
+      expect(predicted.verdict, dst).toBe('allowed'); // shop/web is isolated by a default deny
     }
   });
 });

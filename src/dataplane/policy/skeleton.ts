@@ -12,6 +12,11 @@
 //
 // Replies: `ct state established,related accept` first (conntrack; upstream: "replies of
 // allowed connections are allowed"), so only the first packet of a connection meets policy.
+//
+// The node's own traffic: "traffic to and from the node where a Pod is running is always
+// allowed, regardless of the IP address of the Pod or the node" (kubernetes.io, Network
+// Policies), so the input hook (pod -> node) and the output hook (node -> pod) only guard
+// against unknown pods and accept; kubelet probes from the node reach isolated pods.
 import { type BaseChainSpec, type Chain, type Match, type Rule } from '../../nft/ir.js';
 import { CHAIN, SET } from './names.js';
 
@@ -76,11 +81,26 @@ export function skeletonChains(podCIDR: string | undefined): Chain[] {
     base: filter(hook, PRIORITY.ingress),
     rules: [...guard('ip daddr', podCIDR), established, jump(CHAIN.ingress, 'ingress policy')],
   });
+  const ownNode = (
+    name: string,
+    hook: 'input' | 'output',
+    priority: number,
+    field: 'ip saddr' | 'ip daddr',
+  ) => ({
+    name,
+    base: filter(hook, priority),
+    rules: [
+      ...guard(field, podCIDR),
+      rule(`${hook === 'input' ? 'pod -> its own node' : 'the node -> its own pods'}: always allowed`, {
+        verdict: { kind: 'accept' },
+      }),
+    ],
+  });
   return [
     egressBase(CHAIN.egressForward, 'forward'),
-    egressBase(CHAIN.egressInput, 'input'),
+    ownNode(CHAIN.egressInput, 'input', PRIORITY.egress, 'ip saddr'),
     ingressBase(CHAIN.ingressForward, 'forward'),
-    ingressBase(CHAIN.ingressOutput, 'output'),
+    ownNode(CHAIN.ingressOutput, 'output', PRIORITY.ingress, 'ip daddr'),
     // The tier pipelines (DESIGN.md §4). Each tier chain ends in accept (Accept), drop (Deny)
     // or returns (Pass, or no policy selects the pod); the ClusterNetworkPolicy Admin tier
     // goes before the NetworkPolicy jump, the Baseline tier after it. Nothing left: accepted.
