@@ -268,6 +268,9 @@ ${netexec('x', 'a', 'node-1')}${netexec('x', 'b', 'node-1')}`,
       (JSON.parse(lint.out) as { findings: { code: string; object: string }[] }).findings,
     ).toContainEqual(expect.objectContaining({ code: 'PN109', object: 'NetworkPolicy/x/deny-all' }));
     expect(podnet(['lint', '-o', 'json']).out).not.toContain('PN109');
+    const verify = podnet(['verify', '-n', 'x', '--port', '80'], 'tpoloff');
+    expect(verify.code).toBe(1); // the prediction denies, the unenforced network lets it through
+    expect(verify.out).toContain('does not enforce NetworkPolicy (podnet up --policy off)');
     expect(podnet(['down'], 'tpoloff').code).toBe(0);
   }, 60_000);
 });

@@ -51,5 +51,10 @@ export function registerVerify(program: Command): void {
         dim: painter(2, c),
       }),
     );
+    if (disagreements.length > 0 && m.cluster.config.networkPolicyEnforced === false)
+      process.stdout.write(
+        `note: cluster "${flags.name}" does not enforce NetworkPolicy (podnet up --policy off): ` +
+          'the prediction is what an enforcing network would do\n',
+      );
   });
 }
