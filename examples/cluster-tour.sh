@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The local-cluster part of the tour (needs root): a 2-node cluster in network namespaces, the
-# shop from examples/production deployed on it, and real pods talking across nodes.
+# shop from examples/production deployed on it: pods talking across nodes through Services and
+# cluster DNS, NetworkPolicy enforced by every node, and verify against the prediction.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 NAME=demo
