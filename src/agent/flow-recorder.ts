@@ -12,6 +12,7 @@ import type { PolicyEnforcer } from './policy-enforcer.js';
 export class FlowRecorder {
   private readonly store: FlowStore;
   private readonly capture: NflogCapture;
+  private stopped = false;
 
   constructor(
     node: string,
@@ -37,6 +38,7 @@ export class FlowRecorder {
         }
       },
       log,
+      () => this.restartLater(),
     );
   }
 
@@ -52,7 +54,17 @@ export class FlowRecorder {
     return Promise.race([this.capture.start(), timeout]).finally(() => clearTimeout(timer));
   }
 
+  /** The reader died (killed, crashed): flows would silently stop, so start it again. */
+  private restartLater(): void {
+    if (this.stopped) return;
+    this.log('flows: the NFLOG reader stopped; starting it again in 1 s');
+    setTimeout(() => {
+      if (!this.stopped) this.start().catch((e) => this.log(`flows: ${(e as Error).message}`));
+    }, 1000).unref();
+  }
+
   stop(): void {
+    this.stopped = true;
     this.capture.stop();
     this.store.close();
   }

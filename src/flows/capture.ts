@@ -14,6 +14,8 @@ export class NflogCapture {
     private readonly group: number,
     private readonly onPackets: (packets: LoggedPacket[]) => void,
     private readonly log: (line: string) => void,
+    /** Called when tcpdump exits, whatever the reason (the owner may start it again). */
+    private readonly onExit: () => void = () => undefined,
   ) {
     assertOwned(netns);
   }
@@ -57,6 +59,7 @@ export class NflogCapture {
         if (code !== 0 && code !== null)
           this.log(`flows: tcpdump exited ${code}: ${err.trim().split('\n').at(-1)}`);
         reject(new Error(`tcpdump exited before listening: ${err.trim()}`));
+        this.onExit();
       });
     });
   }

@@ -6,7 +6,7 @@
 // name the isolating policies and are counted at /metrics; `--policy off` enforces nothing and
 // lint says so. Root only; nothing may be left behind.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -239,6 +239,25 @@ metadata: {name: other, labels: {team: blue}}`);
     );
     expect(policyVersion()).toBe(before);
   }, 60_000);
+
+  it('the flow log survives its NFLOG reader being killed', async () => {
+    const readers = () =>
+      spawnSync('ip', ['netns', 'pids', `pn-${name}-node-2`], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((pid) => pid && readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'tcpdump')
+        .map(Number);
+    const [before] = readers();
+    expect(before).toBeGreaterThan(0);
+    process.kill(before, 'SIGKILL'); // a tcpdump this test's cluster started
+    const after = await until('the agent to start a new reader', () => readers().find((p) => p !== before));
+    expect(after).not.toBe(before);
+    const web = await podIP('lbl', 'web');
+    expect(connects('open', 'server', web)).toBe(false); // open/server is no client of lbl/web
+    await until('the denied flow after the restart', () => {
+      const r = podnet(['flows', '--pod', 'open/server', '--verdict', 'denied', '-o', 'json']);
+      return r.code === 0 && (JSON.parse(r.out) as { flows: unknown[] }).flows.length > 0 ? true : undefined;
+    });
+  }, 30_000);
 
   it('--policy off enforces nothing, and lint says the policies have no effect', async () => {
     const up = podnet(['up', '--nodes', '1', '--api-port', '0', '--policy', 'off'], 'tpoloff');
