@@ -2,16 +2,17 @@
 // by src/dataplane/service-proxy) in step with Services, EndpointSlices and Nodes, announces
 // the LoadBalancer IPs this node answers ARP for (as /32 addresses on its fabric interface), and
 // serves the health check node ports of externalTrafficPolicy Local Services. Only runs a
-// render when an input changed; the table is synced by diff (src/nft/apply.ts).
+// render when an input changed, and then renders only the Services whose objects changed
+// (partial.ts, kube-proxy's partial sync); the table is synced by diff (src/nft/apply.ts).
 import type { ClusterConfig } from '../api/cluster.js';
 import type { EndpointSlice, KubeObject, Node, Service } from '../api/types.js';
 import type { HttpObjectClient } from '../client/http-client.js';
 import { UPLINK } from '../cluster/names.js';
 import { announcedAddresses, healthCheckNodePorts } from '../dataplane/service-proxy/node-duties.js';
-import { renderServiceProxy } from '../dataplane/service-proxy/render.js';
+import { ServiceProxyRenderer } from '../dataplane/service-proxy/partial.js';
 import { exec } from '../host/exec.js';
 import { ipBatch } from '../host/netns.js';
-import { TableSyncer } from '../nft/apply.js';
+import { execNftRunner, TableSyncer } from '../nft/apply.js';
 import { HealthCheckServers } from './health-check.js';
 
 export interface ServiceProxyOptions {
@@ -31,13 +32,15 @@ const versions = (objs: KubeObject[]) =>
 
 export class ServiceProxy {
   private readonly syncer: TableSyncer;
+  private readonly renderer = new ServiceProxyRenderer();
   private readonly health: HealthCheckServers;
   private lastInputs = '';
   /** undefined until read from the interface (a restarted agent finds its predecessor's). */
   private announced: Set<string> | undefined;
 
   constructor(private readonly o: ServiceProxyOptions) {
-    this.syncer = new TableSyncer(o.netns);
+    // Endpoint churn removes endpoint chains: deleting them later spares nft its chain dump now.
+    this.syncer = new TableSyncer(o.netns, execNftRunner, { deferChainDeletes: true });
     this.health = new HealthCheckServers(o.nodeIP, o.log);
   }
 
@@ -59,7 +62,8 @@ export class ServiceProxy {
       nodes,
     };
     const t0 = performance.now();
-    const result = await this.syncer.sync(renderServiceProxy(input));
+    const { table, diff } = this.renderer.render(input);
+    const result = await this.syncer.sync(table, diff);
     if (result.mode !== 'unchanged')
       this.o.log(
         `service proxy: ${result.mode} sync, ${result.ops} operation(s) in ${(performance.now() - t0).toFixed(1)} ms` +

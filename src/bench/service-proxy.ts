@@ -1,6 +1,8 @@
 // Benchmark of the Service proxy's rule programming (issue 5): a full sync of S Services x E
 // endpoints into a fresh namespace (render and nft load timed apart), then single-Service
-// changes applied incrementally; with baselines measured in the same run:
+// changes applied incrementally on the agent's path (partial render, TableSyncer with the
+// renderer's diff) and, as the baseline, on the path before it (full render, diff of the whole
+// tables, the usual nft text); with further baselines measured in the same run:
 //   - the same Services in kube-proxy's shape with an inline anonymous `numgen ... vmap { }` per
 //     Service (what nftables-mode kube-proxy emits), at a smaller size, since it is super-linear;
 //   - option (a) of render.ts, a named map per Service port, at the same smaller size;
@@ -13,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { defaultClusterConfig } from '../api/cluster.js';
 import type { EndpointSlice, Node, Service } from '../api/types.js';
 import type { ServiceProxyInput } from '../dataplane/service-proxy/model.js';
+import { ServiceProxyRenderer } from '../dataplane/service-proxy/partial.js';
 import { renderServiceProxy } from '../dataplane/service-proxy/render.js';
 import { exec } from '../host/exec.js';
 import { createNetns, deleteNetns } from '../host/netns.js';
@@ -63,13 +66,19 @@ function input(services: number, endpoints: number, extra = 0): ServiceProxyInpu
     svcs.push({
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace: 'bench' },
+      // resourceVersions as the API server sets them: the partial render compares them.
+      metadata: { name, namespace: 'bench', resourceVersion: `${2 * i + 1}` },
       spec: { clusterIP: ipOf(96, i + 1), ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
     });
     slices.push({
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: `${name}-1`, namespace: 'bench', labels: { 'kubernetes.io/service-name': name } },
+      metadata: {
+        name: `${name}-1`,
+        namespace: 'bench',
+        resourceVersion: `${2 * i + 2}`,
+        labels: { 'kubernetes.io/service-name': name },
+      },
       addressType: 'IPv4',
       ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
       endpoints: Array.from({ length: endpoints }, (_, j) => ({
@@ -95,10 +104,12 @@ function input(services: number, endpoints: number, extra = 0): ServiceProxyInpu
 /** The real runner, remembering how long each nft call took. */
 class TimedRunner implements NftRunner {
   times: number[] = [];
+  scripts: string[] = [];
   async run(netns: string, script: string): Promise<void> {
     const t = now();
     await execNftRunner.run(netns, script);
     this.times.push(now() - t);
+    this.scripts.push(script);
   }
 }
 
@@ -199,7 +210,7 @@ async function main(): Promise<void> {
   };
 
   // Render, pure.
-  const base = input(S, E, REPS + 1);
+  const base = input(S, E, 2 * REPS + 1);
   const live = {
     ...base,
     services: base.services.slice(0, S),
@@ -229,67 +240,111 @@ async function main(): Promise<void> {
   try {
     // Full load, one transaction, into the fresh namespace.
     const runner = new TimedRunner();
-    const syncer = new TableSyncer(NETNS, runner);
+    const syncer = new TableSyncer(NETNS, runner, { deferChainDeletes: true }); // as the agent's
+    // Rendered once more by the agent's renderer, which keeps it for the partial renders below.
+    const renderer = new ServiceProxyRenderer();
+    table = renderer.render(live).table;
     await syncer.sync(table);
     const fullMs = runner.times[0];
     row('full load, one transaction (nft -f)', fmt(fullMs));
 
-    // Incremental changes on top: add a Service, move one endpoint, remove a Service.
-    const change = async (label: string, next: (i: number) => ServiceProxyInput) => {
-      const r: number[] = [];
-      const d: number[] = [];
-      const n: number[] = [];
-      let size = 0;
+    // Incremental changes on top (add a Service, replace one endpoint, remove a Service), first
+    // on the agent's path (src/agent/service-proxy.ts): the partial render hands TableSyncer the
+    // diff of the changed Services, which goes to nft without the chain dump when it deletes
+    // nothing. Then the same changes on the path before it, as the baseline: a full render, a
+    // diff of the two whole tables, and the usual text.
+    let applied = table;
+    let current = live;
+    let version = 0;
+    const bump = <T extends Service | EndpointSlice>(o: T): T => ({
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: `changed-${++version}` },
+    });
+    const changes: [string, (i: number) => ServiceProxyInput][] = [
+      [
+        'add 1 Service',
+        () => {
+          const n = current.services.length + 1;
+          return (current = {
+            ...current,
+            services: base.services.slice(0, n),
+            endpointSlices: base.endpointSlices.slice(0, n),
+          });
+        },
+      ],
+      [
+        'replace 1 endpoint of a Service',
+        (i) => {
+          const slices = [...current.endpointSlices];
+          const s = slices[i];
+          slices[i] = bump({
+            ...s,
+            endpoints: [{ ...s.endpoints![0], addresses: [`10.250.${i}.1`] }, ...s.endpoints!.slice(1)],
+          });
+          return (current = { ...current, endpointSlices: slices });
+        },
+      ],
+      [
+        'remove 1 Service',
+        () =>
+          (current = {
+            ...current,
+            services: current.services.slice(0, -1),
+            endpointSlices: current.endpointSlices.slice(0, -1),
+          }),
+      ],
+    ];
+    const agent: Record<string, number> = {};
+    for (const [label, next] of changes) {
+      const [js, nft, total, opsN, light] = [[], [], [], [], []] as number[][];
       for (let i = 0; i < REPS; i++) {
-        let t0 = now();
-        const nextTable = renderServiceProxy(next(i));
-        r.push(now() - t0);
-        t0 = now();
-        const tx = diffTables(table, nextTable)!;
-        d.push(now() - t0);
-        size = tx.ops.length;
+        const input = next(i);
         runner.times = [];
-        const res = await syncer.sync(nextTable);
+        runner.scripts = [];
+        const t0 = now();
+        const { table: nextTable, diff } = renderer.render(input);
+        const t1 = now();
+        const res = await syncer.sync(nextTable, diff);
+        total.push(now() - t0);
         if (res.mode !== 'incremental') throw new Error(`${label}: ${res.mode} sync (${res.error ?? ''})`);
-        n.push(runner.times[0]);
-        table = nextTable;
+        js.push(t1 - t0);
+        nft.push(runner.times[0]);
+        opsN.push(res.ops);
+        light.push(/^(add rule|add element|delete) /m.test(runner.scripts[0]) ? 0 : 1);
+        applied = nextTable;
+      }
+      agent[label] = median(total);
+      row(
+        `${label}, agent path (median of ${REPS})`,
+        `${fmt(median(total))} (render+diff ${fmt(median(js))}, nft ${fmt(median(nft))}; ${opsN[0]} operations, ${light.every(Boolean) ? 'without' : 'with'} chain dump)`,
+      );
+    }
+    for (const [label, next] of changes) {
+      const [r, d, nft, total] = [[], [], [], []] as number[][];
+      for (let i = 0; i < REPS; i++) {
+        const input = next(REPS + i);
+        const t0 = now();
+        const nextTable = renderServiceProxy(input);
+        const t1 = now();
+        const tx = diffTables(applied, nextTable)!;
+        const t2 = now();
+        runner.times = [];
+        await runner.run(NETNS, formatTransaction(tx));
+        total.push(now() - t0);
+        r.push(t1 - t0);
+        d.push(t2 - t1);
+        nft.push(runner.times[0]);
+        applied = nextTable;
       }
       row(
-        `${label}: nft (median of ${REPS})`,
-        `${fmt(median(n))} (${size} operations; render ${fmt(median(r))}, diff ${fmt(median(d))})`,
+        `${label}, baseline: full render + full diff + usual text`,
+        `${fmt(median(total))} (render ${fmt(median(r))}, diff ${fmt(median(d))}, nft ${fmt(median(nft))}); agent path ${(median(total) / agent[label]).toFixed(1)}x faster`,
       );
-      return median(n);
-    };
-    let current = live;
-    const addMs = await change('add 1 Service', (i) => {
-      current = {
-        ...current,
-        services: base.services.slice(0, S + i + 1),
-        endpointSlices: base.endpointSlices.slice(0, S + i + 1),
-      };
-      return current;
-    });
-    await change('change 1 Service (one endpoint replaced)', (i) => {
-      const slices = [...current.endpointSlices];
-      const s = slices[i];
-      slices[i] = {
-        ...s,
-        endpoints: [{ ...s.endpoints![0], addresses: [`10.250.${i}.1`] }, ...s.endpoints!.slice(1)],
-      };
-      current = { ...current, endpointSlices: slices };
-      return current;
-    });
-    await change('remove 1 Service', () => {
-      current = {
-        ...current,
-        services: current.services.slice(0, -1),
-        endpointSlices: current.endpointSlices.slice(0, -1),
-      };
-      return current;
-    });
+    }
+    const addMs = agent['add 1 Service'];
+    await syncer.deleteTable(table);
 
     // Cold start cut into bounded transactions.
-    await syncer.deleteTable(table);
     const chunked = new TimedRunner();
     await new TableSyncer(NETNS, chunked, { maxOpsPerTransaction: CHUNK }).sync(table);
     const sum = chunked.times.reduce((a, b) => a + b, 0);
@@ -329,7 +384,7 @@ async function main(): Promise<void> {
     for (const [k, v] of rows) console.log(`${k.padEnd(w)}  ${v}`);
     console.log('');
     console.log(
-      `targets: full sync <= 0.5 s: ${fmt(median(renders) + fullMs)} (render + nft); one Service <= 20 ms: ${fmt(addMs)} (nft)`,
+      `targets: full sync <= 0.5 s: ${fmt(median(renders) + fullMs)} (render + nft); one Service <= 20 ms: ${fmt(addMs)} (agent path: render + diff + nft)`,
     );
   } finally {
     await deleteNetns(NETNS);

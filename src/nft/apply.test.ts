@@ -1,7 +1,7 @@
 // TableSyncer with a recording runner: which scripts go to nft, and the resync after a failure.
 import { describe, expect, it } from 'vitest';
 import { TableSyncer, type NftRunner } from './apply.js';
-import { miniProxy } from './test-tables.test-util.js';
+import { miniProxy, r } from './test-tables.test-util.js';
 
 class RecordingRunner implements NftRunner {
   scripts: string[] = [];
@@ -29,8 +29,10 @@ describe('TableSyncer', () => {
     expect(await s.sync(miniProxy())).toMatchObject({ mode: 'full' });
     expect(runner.scripts[0]).toMatch(/^add table ip pn-test-proxy\ndelete table ip pn-test-proxy\n/);
     expect(await s.sync(changed())).toEqual({ mode: 'incremental', ops: 1 });
+    // Written without `add element`, which would make nft dump every chain first (light.ts).
     expect(runner.scripts[1]).toBe(
-      'add element ip pn-test-proxy service-ips { 10.96.0.3 . tcp . 80 : goto svc }\n',
+      'add map ip pn-test-proxy service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; ' +
+        'elements = { 10.96.0.3 . tcp . 80 : goto svc } ; }\n',
     );
     expect(await s.sync(changed())).toEqual({ mode: 'unchanged', ops: 0 });
     expect(runner.scripts).toHaveLength(2);
@@ -67,5 +69,52 @@ describe('TableSyncer', () => {
     const runner = new RecordingRunner();
     await new TableSyncer('pn-tnftsp-unit', runner).deleteTable({ family: 'ip', name: 'pn-test-proxy' });
     expect(runner.scripts).toEqual(['add table ip pn-test-proxy\ndelete table ip pn-test-proxy\n']);
+  });
+
+  it("uses the renderer's diff when it starts from the applied table, and diffs itself otherwise", async () => {
+    const runner = new RecordingRunner();
+    const s = new TableSyncer('pn-tnftsp-unit', runner);
+    const first = miniProxy();
+    await s.sync(first);
+    const next = changed();
+    // An empty diff, to tell which one was used.
+    const hint = { from: first, tx: { table: next, ops: [] } };
+    expect(await s.sync(next, { ...hint, from: miniProxy() })).toEqual({ mode: 'incremental', ops: 1 });
+    expect(await s.sync(first, { from: next, tx: { table: first, ops: [] } })).toEqual({
+      mode: 'unchanged',
+      ops: 0,
+    });
+  });
+
+  it('defers chain deletes to the next diff that needs the chain dump, when asked', async () => {
+    const runner = new RecordingRunner();
+    const s = new TableSyncer('pn-tnftsp-unit', runner, { deferChainDeletes: true });
+    const withExtra = () => {
+      const t = miniProxy();
+      t.chains.push({
+        name: 'ep-c',
+        rules: [r({ statements: [{ kind: 'dnat', addr: '10.244.2.5', port: 80 }] })],
+      });
+      return t;
+    };
+    await s.sync(withExtra());
+    // Gone: only flushed, no chain dump.
+    await s.sync(miniProxy());
+    expect(runner.scripts.at(-1)).toBe('flush chain ip pn-test-proxy ep-c\n');
+    // Back: created again (it still exists, empty), and no longer waiting to be deleted.
+    await s.sync(withExtra());
+    expect(runner.scripts.at(-1)).toMatch(
+      /^add chain ip pn-test-proxy ep-c\nadd chain ip pn-test-proxy ep-c \{/,
+    );
+    await s.sync(miniProxy());
+    // An element deleted needs the dump anyway: the waiting chain is deleted with it.
+    const fewer = miniProxy();
+    fewer.sets[1].elements = [];
+    await s.sync(fewer);
+    expect(runner.scripts.at(-1)).toBe(
+      'delete element ip pn-test-proxy no-endpoints { 10.96.0.2 . tcp . 80 }\ndelete chain ip pn-test-proxy ep-c\n',
+    );
+    await s.sync(miniProxy());
+    expect(runner.scripts.at(-1)).not.toMatch(/delete chain/);
   });
 });

@@ -24,7 +24,8 @@ export function formatTransaction(tx: Transaction): string {
   return tx.ops.map((op) => formatOp(t, op)).join('\n') + (tx.ops.length ? '\n' : '');
 }
 
-function formatOp(t: string, op: NftOp): string {
+/** One operation as one command; `t` is the table as commands address it (tableRef). */
+export function formatOp(t: string, op: NftOp): string {
   switch (op.kind) {
     case 'table':
       return `${op.verb} table ${t}${op.comment === undefined ? '' : ` { comment ${quote(op.comment)} ; }`}`;
@@ -47,7 +48,8 @@ function formatOp(t: string, op: NftOp): string {
   }
 }
 
-function formatSetBody(s: Omit<NftSet, 'elements'>): string {
+/** What goes between the braces of `add set`: `type ... ; flags ... ;` */
+export function formatSetBody(s: Omit<NftSet, 'elements'>): string {
   const parts = [`type ${s.type.join(' . ')}${s.map ? ` : ${s.map}` : ''}`];
   if (s.flags?.length) parts.push(`flags ${s.flags.join(',')}`);
   if (s.timeout !== undefined) parts.push(`timeout ${s.timeout}s`);

@@ -131,8 +131,12 @@ describeAsRoot('NetworkPolicy rules in the kernel (root)', () => {
 
     // The isolation drop and the allow were counted by the rules that log them.
     const text = await nft(NODE, 'list', 'table', 'ip', allowed.name);
-    expect(text).toMatch(/counter packets [1-9]\d* bytes \d+ log prefix "pn-di-\w+" group 100 drop/);
-    expect(text).toMatch(/counter packets [1-9]\d* bytes \d+ log prefix "pn-ai-\w+" group 100 accept/);
+    expect(text).toMatch(
+      /counter packets [1-9]\d* bytes \d+ log prefix "pn-di-\w+" group 100 queue-threshold 1 drop/,
+    );
+    expect(text).toMatch(
+      /counter packets [1-9]\d* bytes \d+ log prefix "pn-ai-\w+" group 100 queue-threshold 1 accept/,
+    );
     await syncer.deleteTable(allowed);
   });
 });

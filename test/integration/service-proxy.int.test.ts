@@ -1,7 +1,8 @@
 // The Service proxy's tables in a real kernel (nft 1.0.6 here): rendered rulesets load with
-// `nft -f`, diffs apply incrementally, a diff that fails is followed by a full resync, and a
-// few real connections go through the rules (DNAT from the node, reject, hairpin SNAT).
-// Everything lives in namespaces named pn-tnftsp-*, deleted afterwards; nothing is added to
+// `nft -f`, diffs apply incrementally (also in the forms that spare nft its chain dump, and with
+// chain deletes deferred, as the agent syncs), a diff that fails is followed by a full resync,
+// and a few real connections go through the rules (DNAT from the node, reject, hairpin SNAT).
+// Everything lives in namespaces named pn-tsp-*, deleted afterwards; nothing is added to
 // the root namespace and no traffic leaves it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Cluster } from '../../src/api/cluster.js';
@@ -9,16 +10,17 @@ import { defaultClusterConfig } from '../../src/api/cluster.js';
 import type { Service } from '../../src/api/types.js';
 import { renderServiceProxy } from '../../src/dataplane/service-proxy/render.js';
 import { proxyInput, SCENARIO } from '../../src/dataplane/service-proxy/fixture.test-util.js';
-import { randomServices } from '../../src/dataplane/service-proxy/random-services.test-util.js';
+import { ServiceProxyRenderer } from '../../src/dataplane/service-proxy/partial.js';
+import { mutate, randomServices } from '../../src/dataplane/service-proxy/random-services.test-util.js';
 import { exec, execCapture } from '../../src/host/exec.js';
 import { createNetns, deleteNetns, ipBatch, setSysctl } from '../../src/host/netns.js';
-import { TableSyncer } from '../../src/nft/apply.js';
+import { execNftRunner, TableSyncer } from '../../src/nft/apply.js';
 import { simulateCluster } from '../../src/offline/simulate.js';
 import { clusterFromYaml } from '../support/builders.js';
 import { describeAsRoot, leakedNetns } from '../support/root.js';
 import { irShape, kernelShape, nft } from '../support/nft-kernel.js';
 
-const PREFIX = 'pn-tnftsp-';
+const PREFIX = 'pn-tsp-';
 const NODE = `${PREFIX}node`;
 const POD = `${PREFIX}pod`;
 
@@ -26,6 +28,39 @@ const without = (c: Cluster, name: string): Cluster => ({
   ...c,
   services: c.services.filter((s) => s.metadata.name !== name),
 });
+
+const mapValues = <T, U>(o: Record<string, T>, f: (v: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+
+/** The cluster with a copy of Service `name` (and its EndpointSlices) at another ClusterIP. */
+function withCopy(c: Cluster, name: string, clusterIP: string): Cluster {
+  const svc = c.services.find((s) => s.metadata.name === name)!;
+  const copy = `${name}-copy`;
+  return {
+    ...c,
+    services: [
+      ...c.services,
+      {
+        ...svc,
+        metadata: { ...svc.metadata, name: copy },
+        spec: { ...svc.spec, clusterIP, clusterIPs: [clusterIP] },
+      },
+    ],
+    endpointSlices: [
+      ...c.endpointSlices,
+      ...c.endpointSlices
+        .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === name)
+        .map((s) => ({
+          ...s,
+          metadata: {
+            ...s.metadata,
+            name: `${s.metadata.name}-copy`,
+            labels: { ...s.metadata.labels, 'kubernetes.io/service-name': copy },
+          },
+        })),
+    ],
+  };
+}
 
 describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
   let cluster: Cluster;
@@ -64,7 +99,10 @@ describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
   });
 
   it('applies diffs incrementally, and resyncs in full after a diff fails', async () => {
-    const syncer = new TableSyncer(NODE);
+    const scripts: string[] = [];
+    const syncer = new TableSyncer(NODE, {
+      run: (netns, script) => (scripts.push(script), execNftRunner.run(netns, script)),
+    });
     const first = renderServiceProxy(proxyInput(cluster, 'node-1'));
     await syncer.deleteTable(first);
     expect(await syncer.sync(first)).toMatchObject({ mode: 'full' });
@@ -88,6 +126,15 @@ describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
     expect(await syncer.sync(first)).toMatchObject({ mode: 'incremental' });
     expect(await kernelShape(NODE, first.name)).toEqual(irShape(first));
 
+    // A new Service deletes nothing, so its diff goes without nft's chain dump
+    // (src/nft/light.ts): chains with their rules in one command, elements as map bodies.
+    const added = renderServiceProxy(proxyInput(withCopy(cluster, 'api-local', '10.96.200.200'), 'node-1'));
+    expect(await syncer.sync(added)).toMatchObject({ mode: 'incremental' });
+    expect(scripts.at(-1)).toMatch(/^add map /m);
+    expect(scripts.at(-1)).not.toMatch(/^add (rule|element) /m);
+    expect(await kernelShape(NODE, added.name)).toEqual(irShape(added));
+    expect(await syncer.sync(first)).toMatchObject({ mode: 'incremental' });
+
     // Someone adds an element the next diff adds too, with another verdict: the diff fails
     // (File exists) and a full load follows.
     const lbIP = cluster.services.find((x) => x.metadata.name === 'api-lb')!.status!.loadBalancer!.ingress![0]
@@ -105,6 +152,57 @@ describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
       error: expect.stringMatching(/No such file/i),
     });
     expect(await kernelShape(NODE, second.name)).toEqual(irShape(second));
+  });
+
+  it('defers chain deletes when asked: the chain is flushed first, deleted with a later diff', async () => {
+    const syncer = new TableSyncer(NODE, execNftRunner, { deferChainDeletes: true });
+    const first = renderServiceProxy(proxyInput(cluster, 'node-1'));
+    const extra = {
+      ...first,
+      chains: [
+        ...first.chains,
+        {
+          name: 'endpoint-extra',
+          rules: [{ matches: [], statements: [{ kind: 'dnat', addr: '10.244.0.9' }] }],
+        },
+      ],
+    } as typeof first;
+    await syncer.deleteTable(first);
+    await syncer.sync(extra);
+    expect(await syncer.sync(first)).toMatchObject({ mode: 'incremental' });
+    expect(await kernelShape(NODE, first.name)).toEqual({
+      ...irShape(first),
+      chains: { ...irShape(first).chains, 'endpoint-extra': 0 },
+    });
+    // Removing a Service deletes elements: that diff needs nft's chain dump, and takes the
+    // waiting chain with it.
+    const second = renderServiceProxy(proxyInput(without(cluster, 'api-lb'), 'node-1'));
+    expect(await syncer.sync(second)).toMatchObject({ mode: 'incremental' });
+    expect(await kernelShape(NODE, second.name)).toEqual(irShape(second));
+  });
+
+  it("follows random changes on the agent's path without a resync (partial render, light text, deferred deletes)", async () => {
+    for (const seed of [1, 2, 3, 4]) {
+      let objects = randomServices({ seed, pods: 12, services: 10 });
+      const renderer = new ServiceProxyRenderer();
+      const syncer = new TableSyncer(NODE, execNftRunner, { deferChainDeletes: true });
+      for (let step = 0; step < 6; step++) {
+        const c = (await simulateCluster(structuredClone(objects), defaultClusterConfig)).cluster;
+        // The random edits keep resourceVersions: let the renderer compare contents.
+        for (const o of [...c.services, ...c.endpointSlices, ...c.nodes]) delete o.metadata.resourceVersion;
+        const { table, diff } = renderer.render(proxyInput(c, 'node-2'));
+        if (step === 0) await syncer.deleteTable(table);
+        expect(await syncer.sync(table, diff)).toMatchObject({
+          mode: step === 0 ? 'full' : expect.stringMatching(/incremental|unchanged/),
+        });
+        // The kernel holds the table, and maybe some flushed chains waiting to be deleted.
+        const kernel = await kernelShape(NODE, table.name);
+        const want = irShape(table);
+        expect(kernel.sets).toEqual(want.sets);
+        expect(kernel.chains).toEqual({ ...mapValues(kernel.chains, () => 0), ...want.chains });
+        objects = mutate(objects, seed * 31 + step);
+      }
+    }
   });
 
   it('carries real connections: DNAT from the node, reject without endpoints, hairpin SNAT', async () => {

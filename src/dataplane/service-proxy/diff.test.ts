@@ -4,42 +4,14 @@
 // new one; and it is small when little changed.
 import { describe, expect, it } from 'vitest';
 import { defaultClusterConfig } from '../../api/cluster.js';
-import type { KubeObject, Pod, Service } from '../../api/types.js';
+import type { Service } from '../../api/types.js';
 import { diffTables } from '../../nft/diff.js';
 import { applyTransaction } from '../../nft/fake.js';
 import { canonical } from '../../nft/test-tables.test-util.js';
 import { simulateCluster } from '../../offline/simulate.js';
-import { mulberry32 } from '../../../test/support/random-cluster.js';
 import { proxyInput } from './fixture.test-util.js';
-import { randomServices } from './random-services.test-util.js';
+import { mutate, randomServices } from './random-services.test-util.js';
 import { renderServiceProxy } from './render.js';
-
-/** A random edit of the objects: the cluster one sync later. */
-function mutate(objects: KubeObject[], seed: number): KubeObject[] {
-  const rnd = mulberry32(seed * 7919);
-  const out = structuredClone(objects);
-  for (const o of out) {
-    if (o.kind === 'Pod' && rnd() < 0.2) {
-      const p = o as Pod;
-      p.status!.conditions = [
-        { type: 'Ready', status: p.status?.conditions?.[0]?.status === 'False' ? 'True' : 'False' },
-      ];
-    }
-    if (o.kind === 'Service' && rnd() < 0.3) {
-      const s = o as Service;
-      const r = rnd();
-      if (r < 0.3) s.spec!.selector = { app: ['web', 'api', 'db'][Math.floor(rnd() * 3)] };
-      else if (r < 0.5)
-        s.spec!.sessionAffinity = s.spec!.sessionAffinity === 'ClientIP' ? 'None' : 'ClientIP';
-      else if (r < 0.7)
-        s.spec!.internalTrafficPolicy = s.spec!.internalTrafficPolicy === 'Local' ? 'Cluster' : 'Local';
-      else if (r < 0.85 && s.spec!.type !== 'ClusterIP')
-        s.spec!.externalTrafficPolicy = s.spec!.externalTrafficPolicy === 'Local' ? 'Cluster' : 'Local';
-      else s.metadata.name = `${s.metadata.name}-renamed`;
-    }
-  }
-  return out.filter((o) => !(o.kind === 'Service' && rnd() < 0.1));
-}
 
 describe('diff of rendered Service proxy tables', () => {
   const seeds = Array.from({ length: 12 }, (_, i) => i + 1);

@@ -83,37 +83,50 @@ export interface ServicePortModel {
 /** The Service ports of the input, sorted by name, ready to render. */
 export function buildServicePorts(input: ServiceProxyInput): ServicePortModel[] {
   const slices = slicesByService(input.endpointSlices);
-  const out: ServicePortModel[] = [];
-  for (const svc of input.services) {
-    const spec = svc.spec ?? {};
-    // This table is IPv4 (a dual-stack Service may list its IPv6 ClusterIP first); headless and
-    // ExternalName Services have no virtual IP to program.
-    const clusterIP = (spec.clusterIPs ?? [spec.clusterIP]).find((ip) => ip && isIPv4(ip));
-    if (spec.type === 'ExternalName' || isHeadless(svc) || !clusterIP) continue;
-    const own = slices.get(`${svc.metadata.namespace}/${svc.metadata.name}`) ?? [];
-    const lbIPs = spec.type === 'LoadBalancer' ? loadBalancerIPs(svc) : [];
-    const announcer =
-      lbIPs.length > 0
-        ? loadBalancerAnnouncer(
-            input.nodes,
-            sliceEndpoints(own, svc, spec.ports?.[0] ?? { port: 0 }),
-            spec.externalTrafficPolicy === 'Local',
-          )
-        : undefined;
-    for (const port of spec.ports ?? []) {
-      out.push(
-        buildPort(
-          input,
-          svc,
-          port,
-          clusterIP,
-          own,
-          lbIPs.map((ip) => ({ ip, announcer })),
-        ),
-      );
-    }
-  }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const out = input.services.flatMap((svc) => buildPortsOf(input, svc, slices.get(serviceKey(svc)) ?? []));
+  return out.sort(byName);
+}
+
+/** `ns/name` of a Service: how its EndpointSlices find it. */
+export const serviceKey = (svc: Service) => `${svc.metadata.namespace}/${svc.metadata.name}`;
+
+export const byName = (a: { name: string }, b: { name: string }) =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/**
+ * The ports of one Service, from its own EndpointSlices (the rest of the input only for the
+ * node and the Nodes), in the Service's port order: what a partial render redoes for a Service
+ * whose objects changed.
+ */
+export function buildPortsOf(
+  input: ServiceProxyInput,
+  svc: Service,
+  own: EndpointSlice[],
+): ServicePortModel[] {
+  const spec = svc.spec ?? {};
+  // This table is IPv4 (a dual-stack Service may list its IPv6 ClusterIP first); headless and
+  // ExternalName Services have no virtual IP to program.
+  const clusterIP = (spec.clusterIPs ?? [spec.clusterIP]).find((ip) => ip && isIPv4(ip));
+  if (spec.type === 'ExternalName' || isHeadless(svc) || !clusterIP) return [];
+  const lbIPs = spec.type === 'LoadBalancer' ? loadBalancerIPs(svc) : [];
+  const announcer =
+    lbIPs.length > 0
+      ? loadBalancerAnnouncer(
+          input.nodes,
+          sliceEndpoints(own, svc, spec.ports?.[0] ?? { port: 0 }),
+          spec.externalTrafficPolicy === 'Local',
+        )
+      : undefined;
+  return (spec.ports ?? []).map((port) =>
+    buildPort(
+      input,
+      svc,
+      port,
+      clusterIP,
+      own,
+      lbIPs.map((ip) => ({ ip, announcer })),
+    ),
+  );
 }
 
 function buildPort(

@@ -2,7 +2,7 @@
 // them (some not ready), Services with random types, traffic policies, affinity, distribution,
 // external IPs and ports, and a few selector-less Services with hand-made EndpointSlices holding
 // terminating endpoints. Same seed, same cluster.
-import type { KubeObject, Service, ServiceSpec } from '../../api/types.js';
+import type { KubeObject, Pod, Service, ServiceSpec } from '../../api/types.js';
 import { defaultNodes } from '../../offline/simulate.js';
 import { pod } from '../../../test/support/builders.js';
 import { mulberry32 } from '../../../test/support/random-cluster.js';
@@ -73,4 +73,31 @@ function service(i: number, pick: <T>(xs: T[]) => T, rnd: () => number): Service
   if (rnd() < 0.25) spec.sessionAffinity = 'ClientIP';
   if (rnd() < 0.25) spec.trafficDistribution = 'PreferClose';
   return { apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: 'default' }, spec };
+}
+
+/** A random edit of the objects: the cluster one sync later. */
+export function mutate(objects: KubeObject[], seed: number): KubeObject[] {
+  const rnd = mulberry32(seed * 7919);
+  const out = structuredClone(objects);
+  for (const o of out) {
+    if (o.kind === 'Pod' && rnd() < 0.2) {
+      const p = o as Pod;
+      p.status!.conditions = [
+        { type: 'Ready', status: p.status?.conditions?.[0]?.status === 'False' ? 'True' : 'False' },
+      ];
+    }
+    if (o.kind === 'Service' && rnd() < 0.3) {
+      const s = o as Service;
+      const r = rnd();
+      if (r < 0.3) s.spec!.selector = { app: ['web', 'api', 'db'][Math.floor(rnd() * 3)] };
+      else if (r < 0.5)
+        s.spec!.sessionAffinity = s.spec!.sessionAffinity === 'ClientIP' ? 'None' : 'ClientIP';
+      else if (r < 0.7)
+        s.spec!.internalTrafficPolicy = s.spec!.internalTrafficPolicy === 'Local' ? 'Cluster' : 'Local';
+      else if (r < 0.85 && s.spec!.type !== 'ClusterIP')
+        s.spec!.externalTrafficPolicy = s.spec!.externalTrafficPolicy === 'Local' ? 'Cluster' : 'Local';
+      else s.metadata.name = `${s.metadata.name}-renamed`;
+    }
+  }
+  return out.filter((o) => !(o.kind === 'Service' && rnd() < 0.1));
 }

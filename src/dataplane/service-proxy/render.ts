@@ -44,24 +44,47 @@ import { CHAIN, SET, proxyTableName } from './names.js';
 import { rule, skeletonChains, skeletonSets } from './skeleton.js';
 
 export function renderServiceProxy(input: ServiceProxyInput): Table {
+  const node = nodeContext(input);
+  return assembleTable(
+    input,
+    buildServicePorts(input).map((sp) => renderServicePort(sp, node)),
+  );
+}
+
+/**
+ * What one Service port adds to the table: its chains, its elements of the skeleton's maps and
+ * sets, and its affinity sets. A partial render (partial.ts) keeps these per Service and redoes
+ * only the changed ones.
+ */
+export interface PortFragment {
+  chains: Chain[];
+  elements: { set: string; element: Element }[];
+  affinitySets: NftSet[];
+}
+
+/**
+ * The skeleton with the fragments of every Service port, in port name order. `unique`: the
+ * caller knows that no two fragments hold an element with the same key, which spares checking.
+ */
+export function assembleTable(
+  input: Pick<ServiceProxyInput, 'clusterName' | 'nodeName' | 'nodeIP' | 'config'>,
+  fragments: Iterable<PortFragment>,
+  unique = false,
+): Table {
   const chains = skeletonChains({
     nodeIP: input.nodeIP,
     podCIDR: input.config.podCIDR,
     serviceCIDR: input.config.serviceCIDR,
   });
   const sets = skeletonSets();
-  const maps = new Map(sets.map((s) => [s.name, new ElementSink(s)]));
+  const maps = new Map<string, { add(e: Element): void }>(
+    sets.map((s) => [s.name, unique ? { add: (e) => s.elements.push(e) } : new ElementSink(s)]),
+  );
   const affinitySets: NftSet[] = [];
-  for (const sp of buildServicePorts(input)) {
-    renderServicePort(
-      sp,
-      { nodeName: input.nodeName, podCIDR: input.config.podCIDR },
-      {
-        chain: (c) => chains.push(c),
-        element: (set, e) => maps.get(set)!.add(e),
-        affinitySet: (s) => affinitySets.push(s),
-      },
-    );
+  for (const f of fragments) {
+    for (const c of f.chains) chains.push(c);
+    for (const { set, element } of f.elements) maps.get(set)!.add(element);
+    for (const s of f.affinitySets) affinitySets.push(s);
   }
   return {
     family: 'ip',
@@ -70,12 +93,6 @@ export function renderServiceProxy(input: ServiceProxyInput): Table {
     chains,
     sets: [...sets, ...affinitySets],
   };
-}
-
-interface Sink {
-  chain(c: Chain): void;
-  element(set: string, e: Element): void;
-  affinitySet(s: NftSet): void;
 }
 
 /**
@@ -93,12 +110,23 @@ class ElementSink {
   }
 }
 
-interface NodeContext {
+export const nodeContext = (input: ServiceProxyInput): NodeContext => ({
+  nodeName: input.nodeName,
+  podCIDR: input.config.podCIDR,
+});
+
+export interface NodeContext {
   nodeName: string;
   podCIDR: string;
 }
 
-function renderServicePort(sp: ServicePortModel, node: NodeContext, out: Sink): void {
+export function renderServicePort(sp: ServicePortModel, node: NodeContext): PortFragment {
+  const fragment: PortFragment = { chains: [], elements: [], affinitySets: [] };
+  const out = {
+    chain: (c: Chain) => fragment.chains.push(c),
+    element: (set: string, element: Element) => fragment.elements.push({ set, element }),
+    affinitySet: (s: NftSet) => fragment.affinitySets.push(s),
+  };
   const goto = (chain: string): ElementVerdict => ({ kind: 'goto', chain });
   // kube-proxy: no endpoint anywhere -> reject; endpoints, but none this traffic may use
   // (a Local policy on a node without one) -> drop.
@@ -154,6 +182,7 @@ function renderServicePort(sp: ServicePortModel, node: NodeContext, out: Sink): 
         elements: [],
       });
   }
+  return fragment;
 }
 
 /** Sticky clients first (sessionAffinity ClientIP), then a uniformly random endpoint. */
