@@ -5,7 +5,8 @@
 # plugins, for `--cni reference`), openssl (the API server's certificates), curl,
 # bind9-dnsutils (dig), dnsperf (the DNS benchmark), tcpdump (reads NFLOG for podnet flows),
 # conntrack, ethtool (VXLAN checksum offload), util-linux (setpriv, nsenter), procps (sysctl),
-# iptables (the reference portmap plugin uses it).
+# iptables (the reference portmap plugin uses it), iputils-arping (gratuitous ARP when a
+# LoadBalancer IP moves to another node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v node >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
@@ -28,6 +29,7 @@ need ethtool ethtool
 need setpriv util-linux
 need sysctl procps
 need iptables iptables
+need arping iputils-arping
 if [ ${#packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "installing: ${packages[*]}"

@@ -86,6 +86,27 @@ export class ServiceProxy {
     await ipBatch(this.o.netns, `${script}\n`);
     this.announced = next;
     this.o.log(`announcing LoadBalancer IPs: ${wanted.join(', ') || '(none)'}`);
+    for (const ip of wanted.filter((a) => !had.has(a))) await this.gratuitousArp(ip);
+  }
+
+  /**
+   * An address that moved here from another node: clients on the fabric still have the old
+   * node's MAC in their ARP caches. An unsolicited ARP (MetalLB's L2 mode does the same)
+   * updates the entries they have (Linux replaces an existing entry; arp_accept=0 keeps
+   * unknown ones out).
+   */
+  private async gratuitousArp(ip: string): Promise<void> {
+    await exec([
+      'nsenter',
+      `--net=/run/netns/${this.o.netns}`,
+      'arping',
+      '-U',
+      '-c',
+      '1',
+      '-I',
+      UPLINK,
+      ip,
+    ]).catch((e) => this.o.log(`gratuitous ARP for ${ip}: ${e instanceof Error ? e.message : e}`));
   }
 
   /** The /32 addresses on the fabric interface: LoadBalancer IPs (the node's own is a /16). */

@@ -261,6 +261,58 @@ describeAsRoot('Services and cluster DNS on a local cluster', () => {
     expect(curl('external', `http://${local}/clientip`).out.split(':')[0]).toBe(EXTERNAL_IP);
   });
 
+  it('LoadBalancer IP moving to another node: clients learn the new node by gratuitous ARP', async () => {
+    const mover = (name: string, node: string) => `---
+apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, labels: {app: mover}}
+spec:
+  nodeName: ${node}
+  containers:
+  - {name: web, image: registry.k8s.io/e2e-test-images/agnhost:2.52, args: [netexec, --http-port=8080], ports: [{containerPort: 8080}]}
+`;
+    const file = join(stateRoot, 'mover.yaml');
+    // Local policy: the node with the ready endpoint announces the address.
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Service
+metadata: {name: mover}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  selector: {app: mover}
+  ports: [{port: 80, targetPort: 8080}]
+${mover('mover-1', 'node-1')}`,
+    );
+    expect(podnet(['apply', '-f', file]).code).toBe(0);
+    const lb = await until(
+      'mover to get an address',
+      () => service('mover').status?.loadBalancer?.ingress?.[0]?.ip,
+    );
+    await until(
+      'mover-1 to answer through the LoadBalancer',
+      () => curl('external', `http://${lb}/hostname`, 1).out === 'mover-1',
+    );
+    const macOf = (node: number) =>
+      (
+        JSON.parse(
+          spawnSync('ip', ['-n', `pn-${NAME}-node-${node}`, '-j', 'link', 'show', 'eth0'], {
+            encoding: 'utf8',
+          }).stdout,
+        ) as { address: string }[]
+      )[0].address;
+    const cached = () => /lladdr (\S+)/.exec(exec('external', ['ip', 'neigh', 'show', lb]).out)?.[1];
+    expect(cached()).toBe(macOf(1));
+
+    expect(podnet(['delete', 'pod', 'mover-1', '--grace-period', '0']).code).toBe(0);
+    writeFileSync(file, mover('mover-2', 'node-2'));
+    expect(podnet(['apply', '-f', file]).code).toBe(0);
+    // No packet from the client in between: only node-2's unsolicited ARP can change its cache.
+    await until("external's ARP cache to name node-2", () => cached() === macOf(2), 20_000);
+    expect(curl('external', `http://${lb}/hostname`).out).toBe('mover-2');
+  });
+
   it('sessionAffinity ClientIP keeps one backend', () => {
     const ip = service('sticky').spec.clusterIP;
     expect(backends('client', `http://${ip}/hostname`, 10).size).toBe(1);
