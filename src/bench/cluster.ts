@@ -10,8 +10,8 @@
 //     agent path (src/cni/sandboxes.ts, batched: one pass for all pods, or one per pod; and the
 //     path before batching), (c) podnet's plugin executables once per pod; where a batch spends
 //     its time; the standalone executables per call.
-// Everything it creates is named pn-tb* (cluster `tbench`, netns pn-tbcni-*) and removed in
-// `finally`. Traffic from the root namespace goes to loopback only (the API server).
+// Everything it creates is named pn-tbench-* (cluster `tbench`) or pn-tcb-bench-* (part 3) and
+// removed in `finally`. Traffic from the root namespace goes to loopback only (the API server).
 // Usage: npm run build && node dist/bench/cluster.js [--reps 5] [--pods 100] [--cni-pods 100]
 //        [--only startup,pods,cni]
 import { spawn } from 'node:child_process';
@@ -31,7 +31,7 @@ import { inProcessRunner } from '../cni/in-process-runner.js';
 import { Invoker, buildPluginConf } from '../cni/invoke.js';
 import { setUpSandboxes, type SandboxSetup } from '../cni/sandboxes.js';
 import type { NetConfList, Result } from '../cni/types.js';
-import { execCapture } from '../host/exec.js';
+import { exec, execCapture } from '../host/exec.js';
 import { createNetns, deleteNetns, listNetns } from '../host/netns.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -53,8 +53,8 @@ const upArgs = (backend: string, cni: string) => [
   '--api-port',
   String(API_PORT),
 ];
-const NODE_NETNS = 'pn-tbcni-node';
-const podNetns = (i: number) => `pn-tbcni-p${i}`;
+const NODE_NETNS = 'pn-tcb-bench-node';
+const podNetns = (i: number) => `pn-tcb-bench-p${i}`;
 const PATH_ENV = process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin';
 
 const { values: opt } = parseArgs({
@@ -691,6 +691,28 @@ function timedCalls<T extends object>(
   });
 }
 
+/**
+ * Untimed: every set-up must leave the same state, so that the rows compare like with like:
+ * one host veth per pod on the bridge, and in the first and last pod netns the Result's
+ * address on the interface and a default route through the bridge.
+ */
+async function checkWired(list: NetConfList, reqs: SandboxRequest[], results: Result[]): Promise<void> {
+  const bridge = String(list.plugins[0].bridge);
+  const ports = JSON.parse(await exec(['ip', '-j', 'link', 'show', 'master', bridge])) as unknown[];
+  if (ports.length !== reqs.length)
+    throw new Error(`${list.name}: ${ports.length} veths on ${bridge} for ${reqs.length} pods`);
+  for (const i of new Set([0, reqs.length - 1])) {
+    const { netnsName, rt } = reqs[i];
+    const ip = results[i].ips?.[0]?.address.split('/')[0];
+    const addrs = await exec(['ip', '-n', netnsName, '-o', 'addr', 'show', 'dev', rt.ifName]);
+    const routes = await exec(['ip', '-n', netnsName, 'route', 'show', 'default']);
+    if (!ip || !addrs.includes(` ${ip}/`) || !routes.startsWith('default via '))
+      throw new Error(
+        `${list.name}: pod ${netnsName} is not wired (${ip}: ${addrs.trim()}; ${routes.trim()})`,
+      );
+  }
+}
+
 /** Runs inside the node netns, as the agent does. */
 async function cniWorker(input: CniWorkerInput): Promise<CniWorkerOutput> {
   const out: CniWorkerOutput = { rows: {}, profile: {}, standalone: {}, execs: {} };
@@ -744,6 +766,7 @@ async function cniWorker(input: CniWorkerInput): Promise<CniWorkerOutput> {
       }
     }
     if (record) row.rounds.push(now() - start);
+    await checkWired(list, reqs, results);
     // Teardown as the agent's destroy does it: DEL, then the netns.
     for (let i = pods - 1; i >= 0; i--) {
       const ms = await timed(async () => {
@@ -863,8 +886,8 @@ async function standaloneCalls(
     }
     await sample('ip -batch - (1 command)', () => run(['ip', '-batch', '-'], {}, 'link show dev lo\n'));
     await sample('ip netns add + ip -n NS link set lo up', async () => {
-      await createNetns('pn-tbcni-x');
-      await deleteNetns('pn-tbcni-x');
+      await createNetns('pn-tcb-bench-x');
+      await deleteNetns('pn-tcb-bench-x');
     });
   } finally {
     for (let i = 0; i < N; i++) await deleteNetns(podNetns(i)).catch(() => undefined);
@@ -872,10 +895,10 @@ async function standaloneCalls(
 }
 
 async function partCni(pods: number, rounds: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'pn-tbcni-'));
+  const dir = mkdtempSync(join(tmpdir(), 'pn-tcb-bench-'));
   let worker: ReturnType<typeof spawn> | undefined;
   const cleanUp = async () => {
-    for (const ns of await listNetns('pn-tbcni-')) await deleteNetns(ns).catch(() => undefined);
+    for (const ns of await listNetns('pn-tcb-bench-')) await deleteNetns(ns).catch(() => undefined);
   };
   try {
     await cleanUp(); // leftovers of a killed run

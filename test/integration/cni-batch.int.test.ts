@@ -1,7 +1,7 @@
 // The agent's batched pod set-up (src/cni/batch.ts) in real namespaces, as root: the pods get
 // what an ADD of podnet-bridge gives them, the Result names the kernel's links, the protocol's
 // DEL tears a batched pod down, and a failed batch leaves nothing behind. Everything lives in
-// pn-tcni-b* namespaces and a temp dir.
+// pn-tcb-batch-* namespaces and a temp dir.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,8 +20,8 @@ import { createNetns, deleteNetns, listNetns } from '../../src/host/netns.js';
 import { describeAsRoot, leakedNetns } from '../support/root.js';
 import { defaultGateway, linkExists, podAddresses, tcpExchange } from './cni-support.js';
 
-const PREFIX = 'pn-tcni-b';
-const NODE = 'pn-tcni-bnode';
+const PREFIX = 'pn-tcb-batch-';
+const NODE = 'pn-tcb-batch-node';
 const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
 let tmp = '';
 let list: NetConfList;
@@ -49,7 +49,7 @@ const staleLink = (cid: string) =>
 
 describeAsRoot('batched pod set-up in real namespaces', () => {
   beforeAll(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'pn-tcni-b-'));
+    tmp = await mkdtemp(join(tmpdir(), 'pn-tcb-batch-'));
     list = podnetConflist('10.244.7.0/24', { name: 'tcnib', dataDir: tmp, mtu: 1500 });
     ipamDir = join(tmp, 'tcnib');
     await createNetns(NODE);
@@ -109,7 +109,7 @@ describeAsRoot('batched pod set-up in real namespaces', () => {
     await staleLink('cid-6');
     await expect(batch.add(list, reqs)).rejects.toMatchObject({
       code: 999,
-      details: expect.stringMatching(/^at pod netns pn-tcni-bpod-6: /),
+      details: expect.stringMatching(/^at pod netns pn-tcb-batch-pod-6: /),
     });
     expect((await listNetns(`${PREFIX}pod-`)).sort()).toEqual(
       ['1', '2', '3'].map((n) => req(n).netnsName).sort(),

@@ -1,6 +1,6 @@
 // CNI end to end, as root: our conflist (podnet-bridge + podnet-host-local) and the
 // reference one (Debian's bridge + host-local + loopback + portmap), each run by invoke.ts
-// inside its own node netns. Everything lives in pn-tcni-* namespaces and a temp dir.
+// inside its own node netns. Everything lives in pn-tcb-cni-* namespaces and a temp dir.
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,9 @@ import { createNetns, deleteNetns } from '../../src/host/netns.js';
 import { describeAsRoot, leakedNetns } from '../support/root.js';
 import { defaultGateway, linkExists, podAddresses, tcpExchange } from './cni-support.js';
 
-const PREFIX = 'pn-tcni-';
-const NODE = 'pn-tcni-node';
-const REF_NODE = 'pn-tcni-node-ref';
+const PREFIX = 'pn-tcb-cni-';
+const NODE = 'pn-tcb-cni-node';
+const REF_NODE = 'pn-tcb-cni-node-ref';
 let tmp = '';
 const pods: string[] = [];
 const added = new Map<string, { inv: Invoker; list: NetConfList; result: Result }>();
@@ -66,7 +66,7 @@ describeAsRoot('CNI plugins in real namespaces', () => {
   let ourDir = '';
 
   beforeAll(async () => {
-    tmp = await mkdtemp(join(tmpdir(), 'pn-tcni-'));
+    tmp = await mkdtemp(join(tmpdir(), 'pn-tcb-cni-'));
     await createNetns(NODE);
     await createNetns(REF_NODE);
     ourList = podnetConflist('10.244.0.0/24', { name: 'tcni', dataDir: join(tmp, 'ours') });
