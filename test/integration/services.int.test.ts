@@ -204,6 +204,10 @@ describeAsRoot('Services and cluster DNS on a local cluster', () => {
     webPods = readyPods()
       .filter((p) => p.metadata.name.startsWith('web-'))
       .map((p) => ({ name: p.metadata.name, ip: p.status!.podIP!, node: p.spec.nodeName! }));
+    // Ready pods reach the proxies through their EndpointSlice a moment later (as with kube-proxy):
+    // the tests start once the Service has answered; from then on every request must succeed.
+    const ip = service('web').spec.clusterIP;
+    await until('the web Service to answer', () => curl('client', `http://${ip}/hostname`).out || undefined);
   }, 60000);
 
   afterAll(async () => {
@@ -218,7 +222,10 @@ describeAsRoot('Services and cluster DNS on a local cluster', () => {
   /** The backends that answered `n` requests to `url` from `from`. */
   function backends(from: string, url: string, n: number): Set<string> {
     const seen = new Set<string>();
-    for (let i = 0; i < n; i++) seen.add(curl(from, url).out);
+    for (let i = 0; i < n; i++) {
+      const r = curl(from, url);
+      seen.add(r.code === 0 ? r.out : `curl exit ${r.code} ${r.err.trim()}`);
+    }
     return seen;
   }
 
