@@ -7,6 +7,7 @@ import type { ObjectStore } from '../store/store.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { clusterPaths } from './cluster-state.js';
 import { InputError, UsageError } from './errors.js';
+import { clusterFromLocal } from './local-read.js';
 
 export interface LoadedCluster {
   cluster: Cluster;
@@ -55,7 +56,7 @@ export interface SourceFlags {
 /**
  * Where analysis commands read objects (DESIGN.md §3): manifests with -f (simulated by the
  * controllers), a real cluster with --kubeconfig (its state as it is), or else the running
- * local cluster `--name` through its kubeconfig.
+ * local cluster `--name` through its socket (local-read.ts).
  */
 export async function clusterFromSource(
   flags: SourceFlags,
@@ -63,17 +64,20 @@ export async function clusterFromSource(
   if (flags.kubeconfig && flags.filename.length > 0)
     throw new UsageError('give either -f or --kubeconfig, not both');
   if (flags.filename.length > 0) return clusterFromFiles(flags.filename);
-  // Loaded on demand: @kubernetes/client-node takes ~0.5 s to load, which -f users should not pay.
-  const { clusterFromKubeconfig } = await import('./remote.js');
-  if (flags.kubeconfig) return clusterFromKubeconfig(flags.kubeconfig, flags.context);
+  if (flags.kubeconfig) {
+    // Loaded on demand: @kubernetes/client-node takes ~0.8 s to load, which others should not pay.
+    const { clusterFromKubeconfig } = await import('./remote.js');
+    return clusterFromKubeconfig(flags.kubeconfig, flags.context);
+  }
   const name = flags.name ?? 'podnet';
-  const kubeconfig = clusterPaths(name).kubeconfig;
-  if (!existsSync(kubeconfig)) {
+  if (!existsSync(clusterPaths(name).kubeconfig)) {
     throw new UsageError(
       `no input: give manifests with -f FILE|DIR|-, a cluster with --kubeconfig FILE, or start the local cluster "${name}" with podnet up`,
     );
   }
-  const read = await clusterFromKubeconfig(kubeconfig, flags.context);
+  if (flags.context !== undefined)
+    throw new UsageError('--context needs --kubeconfig: the local cluster has one context');
+  const read = await clusterFromLocal(name);
   read.cluster.config.networkPolicyEnforced = localPolicyEnforced(name);
   return read;
 }

@@ -16,15 +16,13 @@ import {
 // The generated serializer turns the client's typed models (camel-cased `_from`, Date timestamps)
 // back into wire JSON, the shape every podnet module reads. Not re-exported by the package index.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
-import { defaultClusterConfig, type Cluster, type ClusterConfig } from '../api/cluster.js';
+import type { Cluster } from '../api/cluster.js';
 import type { KubeObject } from '../api/types.js';
-import { cidrContainsCIDR, formatCIDR, parseCIDR, type CIDR } from '../lib/netaddr/index.js';
-import { clusterFromStore } from '../offline/simulate.js';
-import { ObjectStore } from '../store/store.js';
+import type { ObjectStore } from '../store/store.js';
+import { clean, clusterOfObjects, TLS_SECRET } from './cluster-objects.js';
 import { UsageError } from './errors.js';
 
 const PAGE = 500;
-const TLS_SECRET = 'kubernetes.io/tls';
 
 interface ListPage {
   items?: unknown[];
@@ -183,10 +181,7 @@ export async function clusterFromKubeconfig(
   const rest = await Promise.all(sources.map((s) => listAll(s, target)));
   const cidrs = await listAll(serviceCIDRs, target).catch(() => [] as KubeObject[]);
 
-  const store = new ObjectStore();
-  for (const o of [...first, ...rest.flat()]) store.create(o);
-  const config = inferConfig(store.list('Node'), cidrs);
-  return { cluster: clusterFromStore(store, config), store };
+  return clusterOfObjects([...first, ...rest.flat()], cidrs);
 }
 
 function loadKubeconfig(path: string, context: string | undefined): { kc: KubeConfig; target: Target } {
@@ -297,71 +292,6 @@ async function listAll(src: Source, target: Target): Promise<KubeObject[]> {
     cont = wire.metadata?.continue || undefined;
   } while (cont);
   return out;
-}
-
-/** Drops what no analysis reads and what must not be kept (Secret data other than tls.crt). */
-function clean(obj: KubeObject): KubeObject | undefined {
-  const md: NonNullable<KubeObject['metadata']> & { managedFields?: unknown } = { ...obj.metadata };
-  delete md.managedFields;
-  if (typeof md.creationTimestamp === 'string')
-    md.creationTimestamp = md.creationTimestamp.replace(/\.\d+Z$/, 'Z');
-  if (obj.kind !== 'Secret') return { ...obj, metadata: md };
-  const s = obj as KubeObject & { type?: string; data?: Record<string, string> };
-  if (s.type !== TLS_SECRET) return undefined;
-  // Annotations may hold the whole Secret (kubectl's last-applied-configuration): none kept.
-  const { name, namespace, uid, resourceVersion, creationTimestamp, labels } = md;
-  const crt = s.data?.['tls.crt'];
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace, uid, resourceVersion, creationTimestamp, labels },
-    type: TLS_SECRET,
-    ...(crt === undefined ? {} : { data: { 'tls.crt': crt } }),
-  } as KubeObject;
-}
-
-/**
- * The address plan of the real cluster where it shows: the pod CIDR covering the nodes' podCIDRs
- * (with their prefix length) and the Service CIDR of the ServiceCIDR objects (Kubernetes ≥ 1.33).
- * Anything not visible keeps podnet's default.
- */
-function inferConfig(nodes: KubeObject[], serviceCIDRs: KubeObject[]): ClusterConfig {
-  const config: ClusterConfig = { ...defaultClusterConfig };
-  const nodeRanges = nodes
-    .map((n) => (n as { spec?: { podCIDR?: string } }).spec?.podCIDR)
-    .map((s) => (s ? parseCIDR(s) : null))
-    .filter((c): c is CIDR => c?.family === 4);
-  if (nodeRanges.length > 0) {
-    const def = parseCIDR(config.podCIDR)!;
-    const prefix = nodeRanges[0].prefix;
-    if (!nodeRanges.every((c) => cidrContainsCIDR(def, c))) config.podCIDR = formatCIDR(covering(nodeRanges));
-    if (nodeRanges.every((c) => c.prefix === prefix)) config.nodeCIDRMaskSize = prefix;
-  }
-  const kubernetesFirst = [...serviceCIDRs].sort(
-    (a, b) => Number(b.metadata?.name === 'kubernetes') - Number(a.metadata?.name === 'kubernetes'),
-  );
-  for (const sc of kubernetesFirst) {
-    const v4 = ((sc as { spec?: { cidrs?: string[] } }).spec?.cidrs ?? [])
-      .map((s) => parseCIDR(s))
-      .find((c) => c?.family === 4);
-    if (v4) {
-      config.serviceCIDR = formatCIDR(v4);
-      break;
-    }
-  }
-  return config;
-}
-
-/** The smallest IPv4 prefix holding every range. */
-function covering(ranges: CIDR[]): CIDR {
-  let prefix = Math.min(...ranges.map((r) => r.prefix));
-  const mask = (p: number) => ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - p)) - 1n);
-  while (
-    prefix > 0 &&
-    !ranges.every((r) => (r.network & mask(prefix)) === (ranges[0].network & mask(prefix)))
-  )
-    prefix--;
-  return { family: 4, prefix, network: ranges[0].network & mask(prefix) };
 }
 
 function failure(e: unknown, src: Source, t: Target): UsageError {

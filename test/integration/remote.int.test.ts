@@ -9,6 +9,8 @@ import type { KubeObject } from '../../src/api/types.js';
 import { startApiServer, type ApiServer } from '../../src/apiserver/server.js';
 import { UsageError } from '../../src/cli/errors.js';
 import { clusterFromKubeconfig } from '../../src/cli/remote.js';
+import { clusterFromClient } from '../../src/cli/local-read.js';
+import { HttpObjectClient } from '../../src/client/http-client.js';
 
 let dir: string;
 let server: ApiServer;
@@ -120,7 +122,7 @@ const objects: KubeObject[] = [
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'podnet-remote-'));
-  server = await startApiServer({ stateDir: dir, port: 0, socketPath: null });
+  server = await startApiServer({ stateDir: dir, port: 0, socketPath: path.join(dir, 'api.sock') });
   for (const o of objects) server.store.create(structuredClone(o));
 });
 
@@ -183,6 +185,29 @@ describe('clusterFromKubeconfig', () => {
     // The address plan follows the nodes' podCIDRs.
     expect(cluster.config.podCIDR).toBe('10.42.0.0/22');
     expect(cluster.config.nodeCIDRMaskSize).toBe(24);
+  });
+
+  it("reads the same objects over podnet's own socket (the local cluster's path, no client-node)", async () => {
+    const remote = await clusterFromKubeconfig(server.kubeconfigPath);
+    const local = await clusterFromClient(new HttpObjectClient(server.socketPath!));
+    // client-node's serializer orders keys its own way: compare with sorted keys.
+    const canon = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(canon)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    const kinds = ['Namespace', 'Node', 'Pod', 'Service', 'EndpointSlice', 'NetworkPolicy', 'Secret'];
+    kinds.push('Deployment', 'HTTPRoute');
+    for (const kind of kinds) {
+      expect(remote.store.list(kind).length, kind).toBeGreaterThan(0);
+      expect(canon(local.store.list(kind)), kind).toEqual(canon(remote.store.list(kind)));
+    }
+    expect(local.cluster.config).toEqual(remote.cluster.config);
   });
 
   it('keeps only TLS Secrets, with tls.crt and no key or annotations', async () => {
