@@ -40,7 +40,14 @@ export function podnetConflist(nodePodCIDR: string, o: ConflistOptions = {}): Ne
     cniVersion: '1.1.0',
     cniVersions: ['1.0.0', '1.1.0'],
     name: o.name ?? 'podnet',
-    plugins: [{ type: 'podnet-bridge', ...bridgeFields(o), ipam: ipam('podnet-host-local', nodePodCIDR, o) }],
+    plugins: [
+      {
+        type: 'podnet-bridge',
+        ...bridgeFields(o),
+        subnetViaGateway: true,
+        ipam: ipam('podnet-host-local', nodePodCIDR, o),
+      },
+    ],
   };
 }
 

@@ -17,6 +17,7 @@ const pod = (n: number, tweak: (s: AttachSpec) => AttachSpec = (s) => s): BatchP
       isGateway: true,
       isDefaultGateway: true,
       hairpinMode: true,
+      subnetViaGateway: true,
       mtu: 1450,
       routes: [],
     }),

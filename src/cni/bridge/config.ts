@@ -8,6 +8,16 @@ export interface BridgeConfig {
   /** Adds a default route via the gateway in the pod (true unless set false). */
   isDefaultGateway: boolean;
   hairpinMode: boolean;
+  /**
+   * podnet's own option (not the reference plugin's): the pod's subnet is not on-link for the
+   * pod. Its address gets no prefix route, the gateway an on-link host route, and every packet,
+   * to a pod of the same bridge too, goes through the gateway, routed by the node. A pod then
+   * keeps one neighbour entry (the gateway) instead of one per peer: the kernel's neighbour
+   * table is shared by all namespaces and capped machine-wide (gc_thresh3, 1024 by default),
+   * which an all-pairs probe of 100 pods on plain bridging overflows (docs/probe.md). The node
+   * must not send ICMP redirects (topology.ts), or pods would learn direct routes again.
+   */
+  subnetViaGateway: boolean;
   mtu?: number;
   ipamType: string;
 }
@@ -47,6 +57,7 @@ export function parseBridgeConfig(conf: NetConf): BridgeConfig {
     isGateway: flag('isGateway', true) || isDefaultGateway,
     isDefaultGateway,
     hairpinMode: flag('hairpinMode', false),
+    subnetViaGateway: flag('subnetViaGateway', false),
     ...(mtu !== undefined ? { mtu: mtu as number } : {}),
     ipamType,
   };

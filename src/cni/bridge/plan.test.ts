@@ -12,6 +12,7 @@ const base: AttachSpec = {
   isGateway: true,
   isDefaultGateway: true,
   hairpinMode: true,
+  subnetViaGateway: false,
   routes: [],
 };
 
@@ -27,6 +28,15 @@ const cases: Array<{ name: string; tweak: (s: AttachSpec) => AttachSpec }> = [
       ...s,
       mtu: 1450,
       routes: [{ dst: '10.96.0.0/12' }, { dst: '0.0.0.0/0', gw: '10.244.0.254' }],
+    }),
+  },
+  {
+    // podnet's conflist: no prefix route, the gateway on-link, the default route via it.
+    name: 'subnet-via-gateway',
+    tweak: (s) => ({
+      ...s,
+      subnetViaGateway: true,
+      ips: [...s.ips, { address: 'fd00:10:244::5/64', gateway: 'fd00:10:244::1' }],
     }),
   },
   {

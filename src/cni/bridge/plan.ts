@@ -23,6 +23,8 @@ export interface AttachSpec {
   isGateway: boolean;
   isDefaultGateway: boolean;
   hairpinMode: boolean;
+  /** No prefix route in the pod: its subnet too is reached through the gateway (config.ts). */
+  subnetViaGateway: boolean;
   mtu?: number;
   /** Routes from IPAM, added in the pod as well. */
   routes: Route[];
@@ -101,8 +103,13 @@ export function planAttach(s: AttachSpec): AttachPlan {
   ]);
   const pod = lines([
     'link set dev lo up',
-    ...s.ips.map((ip) => `address add ${ip.address} dev ${s.ifName}`),
+    ...s.ips.map(
+      (ip) => `address add ${ip.address} dev ${s.ifName}${s.subnetViaGateway ? ' noprefixroute' : ''}`,
+    ),
     `link set dev ${s.ifName} up`,
+    ...s.ips.map(
+      (ip) => s.subnetViaGateway && ip.gateway && `route replace ${ip.gateway} dev ${s.ifName} scope link`,
+    ),
     ...podRoutes(s).map((r) => {
       const dst = r.dst === '0.0.0.0/0' || r.dst === '::/0' ? 'default' : r.dst;
       const gw = r.gw ?? s.ips.find((ip) => isV6(ip.address) === isV6(r.dst))?.gateway;
