@@ -227,13 +227,6 @@ function uplinkOnly(netns: string, role: 'node' | 'external', cidr: string): Nam
 function nodeSetup(plan: TopologyPlan, node: NodeNetwork): NamespaceSetup {
   const setup = uplinkOnly(node.netns, 'node', `${node.address}/${plan.nodePrefixLength}`);
   setup.sysctls.push(['net.ipv4.ip_forward', '1']);
-  // podnet's CNI routes pod-to-pod traffic of one bridge through the node (subnetViaGateway,
-  // src/cni/bridge/config.ts): no ICMP redirects telling the sender to go direct. The kernel
-  // sends one if `all` or the device says so; `default` is what the bridge, made later, inherits.
-  setup.sysctls.push(
-    ['net.ipv4.conf.all.send_redirects', '0'],
-    ['net.ipv4.conf.default.send_redirects', '0'],
-  );
   // A route for ClusterIPs, as a node's default route gives them: the node's own connections are
   // routed before the Service proxy's DNAT in the output hook (then re-routed to the endpoint),
   // so without one `connect` fails with "Network is unreachable" and never reaches the rules.

@@ -45,9 +45,12 @@ export function execBatchHost(nodeNetns?: string): BatchHost {
     async ipBatchForce(script) {
       await execCapture(ip('-force', '-batch', '-'), { input: script });
     },
-    async enableForwarding() {
-      if (nodeNetns) await exec(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], { netns: nodeNetns });
-      else await enableForwarding();
+    async enableForwarding(redirectsOffOn) {
+      if (!nodeNetns) return enableForwarding(redirectsOffOn);
+      const off = redirectsOffOn
+        ? ['net.ipv4.conf.all.send_redirects=0', `net.ipv4.conf.${redirectsOffOn}.send_redirects=0`]
+        : [];
+      await exec(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', ...off], { netns: nodeNetns });
     },
   };
 }

@@ -38,7 +38,8 @@ export interface BatchHost {
   ipBatchJson(script: string): Promise<string>;
   /** `ip -force -batch -`: goes on past failing lines; rejects only if ip cannot run. */
   ipBatchForce(script: string): Promise<void>;
-  enableForwarding(): Promise<void>;
+  /** Forwarding on, and ICMP redirects off on a subnetViaGateway bridge (BridgeHost's). */
+  enableForwarding(redirectsOffOn?: string): Promise<void>;
 }
 
 export interface BatchAttacher {
@@ -114,7 +115,7 @@ export function batchAttacher(host: BatchHost, makeStore: StoreFactory): BatchAt
         });
         return parseBridgeMac(out, cfg.bridge);
       });
-      if (cfg.isGateway) await host.enableForwarding();
+      if (cfg.isGateway) await host.enableForwarding(cfg.subnetViaGateway ? cfg.bridge : undefined);
       bridges.add(cfg.bridge);
       return pods.map((p) =>
         convertResult(attachResult(p.spec, bridgeMac, conf.cniVersion, conf.dns), conf.cniVersion),

@@ -30,3 +30,15 @@ export async function defaultGateway(netns: string): Promise<string | undefined>
 export async function linkExists(netns: string, name: string): Promise<boolean> {
   return (await execCapture(['ip', '-n', netns, 'link', 'show', 'dev', name])).code === 0;
 }
+
+/** The IPv4 neighbours `netns` resolved (entries that failed or are still resolving aside). */
+export async function neighbours(netns: string): Promise<string[]> {
+  const entries = JSON.parse(await exec(['ip', '-n', netns, '-j', '-4', 'neigh', 'show'])) as Array<{
+    dst: string;
+    state?: string[];
+  }>;
+  return entries
+    .filter((e) => !e.state?.some((s) => s === 'FAILED' || s === 'INCOMPLETE'))
+    .map((e) => e.dst)
+    .sort();
+}

@@ -18,7 +18,7 @@ import type { NetConfList, Result } from '../../src/cni/types.js';
 import { exec } from '../../src/host/exec.js';
 import { createNetns, deleteNetns } from '../../src/host/netns.js';
 import { describeAsRoot, leakedNetns } from '../support/root.js';
-import { defaultGateway, linkExists, podAddresses, tcpExchange } from './cni-support.js';
+import { defaultGateway, linkExists, neighbours, podAddresses, tcpExchange } from './cni-support.js';
 
 const PREFIX = 'pn-tcb-cni-';
 const NODE = 'pn-tcb-cni-node';
@@ -116,6 +116,14 @@ describeAsRoot('CNI plugins in real namespaces', () => {
     expect(await defaultGateway(a)).toBe('10.244.0.1');
     expect(await podAddresses(NODE, 'pn-br0')).toEqual(['10.244.0.1/24']);
     expect(await tcpExchange(a, b, ipOf(rb))).toBe(`hello from ${b}`);
+    // subnetViaGateway: the pods' subnet is not on-link, they talk through the node, and each
+    // keeps one neighbour entry (the gateway), with no ICMP redirect teaching them otherwise.
+    expect(await neighbours(a)).toEqual(['10.244.0.1']);
+    expect(await neighbours(b)).toEqual(['10.244.0.1']);
+    for (const dev of ['all', 'pn-br0'])
+      expect(
+        (await exec(['sysctl', '-n', `net.ipv4.conf.${dev}.send_redirects`], { netns: NODE })).trim(),
+      ).toBe('0');
     await ours.check(ourList, rt(a), ra);
     expect(await allocations(ourDir)).toEqual(['10.244.0.2', '10.244.0.3']);
   });
@@ -167,6 +175,8 @@ describeAsRoot('CNI plugins in real namespaces', () => {
     expect(await podAddresses(x)).toEqual([rx.ips![0].address]);
     expect(await defaultGateway(x)).toBe('10.244.1.1');
     expect(await tcpExchange(x, y, ipOf(ry))).toBe(`hello from ${y}`);
+    // The reference bridge puts pods on-link: x resolved y itself.
+    expect(await neighbours(x)).toContain(ipOf(ry));
     await ref.check(refList, rt(x), rx);
     await del(x);
     await del(y);

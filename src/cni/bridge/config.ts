@@ -15,7 +15,7 @@ export interface BridgeConfig {
    * keeps one neighbour entry (the gateway) instead of one per peer: the kernel's neighbour
    * table is shared by all namespaces and capped machine-wide (gc_thresh3, 1024 by default),
    * which an all-pairs probe of 100 pods on plain bridging overflows (docs/probe.md). The node
-   * must not send ICMP redirects (topology.ts), or pods would learn direct routes again.
+   * must not send ICMP redirects (the plugin turns them off), or pods would learn direct routes again.
    */
   subnetViaGateway: boolean;
   mtu?: number;

@@ -36,7 +36,11 @@ export interface BridgeHost {
   deleteLink(netns: string | undefined, name: string): Promise<void>;
   addresses(netns: string, ifName: string): Promise<string[]>;
   routes(netns: string, family: 4 | 6): Promise<PodRoute[]>;
-  enableForwarding(): Promise<void>;
+  /**
+   * ip_forward=1 in the node netns; with `redirectsOffOn` (a bridge: subnetViaGateway) also
+   * send_redirects=0 for `all` and that bridge, as the kernel sends one if either says so.
+   */
+  enableForwarding(redirectsOffOn?: string): Promise<void>;
   /** Runs the IPAM plugin `type` found on `path` with the same env (but CNI_COMMAND) and stdin. */
   delegate(
     type: string,
@@ -51,9 +55,19 @@ export interface BridgeHost {
  * net.ipv4.ip_forward=1 in this process's netns: /proc/sys/net is per network namespace (the
  * reader's), so a write does what `sysctl -w` does without its process (~2.3 ms measured).
  */
-export async function enableForwarding(): Promise<void> {
-  const path = '/proc/sys/net/ipv4/ip_forward';
-  if ((await readFile(path, 'utf8')).trim() !== '1') await writeFile(path, '1\n');
+export async function enableForwarding(redirectsOffOn?: string): Promise<void> {
+  await setProcSys('ipv4/ip_forward', '1');
+  if (redirectsOffOn === undefined) return;
+  // Pods of a subnetViaGateway bridge talk through the node, in and out of the bridge: without
+  // this the node would tell them (ICMP redirect) to go direct, and they would learn on-link
+  // routes to each other again.
+  await setProcSys('ipv4/conf/all/send_redirects', '0');
+  await setProcSys(`ipv4/conf/${redirectsOffOn}/send_redirects`, '0');
+}
+
+async function setProcSys(key: string, value: string): Promise<void> {
+  const path = `/proc/sys/net/${key}`;
+  if ((await readFile(path, 'utf8')).trim() !== value) await writeFile(path, `${value}\n`);
 }
 
 const inNetns = (netns: string | undefined, argv: string[]) =>
@@ -124,8 +138,8 @@ export const execHost: BridgeHost = {
       ...(r.gateway ? { gateway: r.gateway } : {}),
     }));
   },
-  async enableForwarding() {
-    await enableForwarding();
+  async enableForwarding(redirectsOffOn) {
+    await enableForwarding(redirectsOffOn);
   },
   async delegate(type, command, path, env, stdin) {
     const plugin = await findPlugin(type, path);

@@ -51,7 +51,7 @@ async function add(host: BridgeHost, a: CmdArgs): Promise<Result> {
     await host.ipBatchIdempotent(plan.bridge);
     await host.ipBatch(undefined, plan.gateway + plan.veth);
     await host.ipBatch(a.netns, plan.pod);
-    if (cfg.isGateway) await host.enableForwarding();
+    if (cfg.isGateway) await host.enableForwarding(cfg.subnetViaGateway ? cfg.bridge : undefined);
     const br = await host.link(undefined, cfg.bridge);
     if (!br)
       throw new CniError(ErrorCode.Internal, `bridge ${cfg.bridge} vanished right after it was created`);
