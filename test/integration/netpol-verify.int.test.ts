@@ -62,18 +62,7 @@ const DERIVED = [
 ];
 // A denied UDP cell waits twice for the timeout; 600 ms leaves room for an allowed one on a busy CI machine
 // (and verifyUntilAgree runs verify again on a disagreement).
-const VERIFY_PORTS = [
-  '--port',
-  '80',
-  '--port',
-  '81',
-  '--protocol',
-  'TCP',
-  '--protocol',
-  'UDP',
-  '--timeout',
-  '600',
-];
+const VERIFY_PORTS = '--port 80 --port 81 --protocol TCP --protocol UDP --timeout 600'.split(' ');
 
 function podnet(args: string[]) {
   const r = spawnSync(join(root, 'bin', 'podnet'), [args[0], '--name', name, ...args.slice(1)], {
