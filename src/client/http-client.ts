@@ -9,6 +9,9 @@ import type { ObjectClient } from '../store/client.js';
 import type { DeleteOptions } from '../store/graceful.js';
 import { StoreError, type StoreErrorReason } from '../store/errors.js';
 
+/** A request written to a pooled connection the server had just closed (never read there). */
+class StaleConnectionError extends Error {}
+
 /** The API server did not answer (the cluster is down, or its daemon died). */
 export class ApiUnavailableError extends Error {
   readonly exitCode = 2;
@@ -64,12 +67,26 @@ function endOfStatus(s: Status): WatchEnd {
 export class HttpObjectClient implements ObjectClient {
   constructor(private readonly socketPath: string) {}
 
-  private call(method: string, path: string, body?: unknown): Promise<Response> {
+  private async call(method: string, path: string, body?: unknown): Promise<Response> {
+    try {
+      return await this.send(method, path, body);
+    } catch (e) {
+      // A kept-alive connection the server closed as idle just as this request went out: the
+      // server never read the request, so it is sent again on a fresh connection (the race
+      // Node's docs describe under `request.reusedSocket`; seen in CI as EPIPE).
+      if (e instanceof StaleConnectionError) return this.send(method, path, body, true);
+      throw e;
+    }
+  }
+
+  /** `fresh`: on a new connection, not one from the keep-alive pool (which may hold more stale ones). */
+  private send(method: string, path: string, body?: unknown, fresh = false): Promise<Response> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
         {
           socketPath: this.socketPath,
+          ...(fresh ? { agent: false } : {}),
           method,
           path,
           // An explicit length: a DELETE body sent chunked is refused (400) by Node's HTTP server.
@@ -87,13 +104,16 @@ export class HttpObjectClient implements ObjectClient {
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
         },
       );
-      req.on('error', (e) =>
+      req.on('error', (e) => {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE'))
+          return reject(new StaleConnectionError(code));
         reject(
           new ApiUnavailableError(
-            `the API server at ${this.socketPath} does not answer (${(e as NodeJS.ErrnoException).code ?? e.message}); \`podnet up\` with the same --name starts it again`,
+            `the API server at ${this.socketPath} does not answer (${code ?? e.message}); \`podnet up\` with the same --name starts it again`,
           ),
-        ),
-      );
+        );
+      });
       req.end(payload);
     });
   }
