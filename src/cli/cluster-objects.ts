@@ -12,8 +12,8 @@ import { ObjectStore } from '../store/store.js';
 export const TLS_SECRET = 'kubernetes.io/tls';
 
 /**
- * The kinds read from a cluster, both ways (remote.ts lists them with client-node's typed calls:
- * keep the two in step). ServiceCIDR is read apart: it only informs the address plan.
+ * The kinds read from a cluster, both ways (remote.ts keys its client-node calls by them, so its
+ * types require one per kind). ServiceCIDR is read apart: it only informs the address plan.
  */
 export const ANALYZED_KINDS = [
   'Namespace',
@@ -35,6 +35,7 @@ export const ANALYZED_KINDS = [
   'HTTPRoute',
   'ReferenceGrant',
 ] as const;
+export type AnalyzedKind = (typeof ANALYZED_KINDS)[number];
 
 /** The read objects (ServiceCIDRs apart) as a Cluster, with the store holding every object. */
 export function clusterOfObjects(

@@ -19,7 +19,7 @@ import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/Object
 import type { Cluster } from '../api/cluster.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore } from '../store/store.js';
-import { clean, clusterOfObjects, TLS_SECRET } from './cluster-objects.js';
+import { ANALYZED_KINDS, clean, clusterOfObjects, TLS_SECRET, type AnalyzedKind } from './cluster-objects.js';
 import { UsageError } from './errors.js';
 
 const PAGE = 500;
@@ -40,6 +40,9 @@ interface Source {
   /** A 404 means the API is not served (CRDs not installed): no objects, not an error. */
   optional?: boolean;
 }
+
+/** A Source before its kind is known: the key it is filed under names it. */
+type SourceSpec = Omit<Source, 'kind'>;
 
 interface Target {
   server: string;
@@ -67,107 +70,94 @@ export async function clusterFromKubeconfig(
   const crd = (group: string, version: string, plural: string) => (cont: string | undefined) =>
     custom.listClusterCustomObject({ group, version, plural, ...all(cont) }) as Promise<ListPage>;
 
-  const namespaces: Source = {
-    kind: 'Namespace',
-    apiVersion: 'v1',
-    resource: 'namespaces',
-    listType: 'V1NamespaceList',
-    fetch: (c) => core.listNamespace(all(c)),
-  };
-  const sources: Source[] = [
-    {
-      kind: 'Node',
+  // Every analyzed kind has its source: the Record's type makes a missing or extra one an error.
+  const sources: Record<AnalyzedKind, SourceSpec> = {
+    Namespace: {
+      apiVersion: 'v1',
+      resource: 'namespaces',
+      listType: 'V1NamespaceList',
+      fetch: (c) => core.listNamespace(all(c)),
+    },
+    Node: {
       apiVersion: 'v1',
       resource: 'nodes',
       listType: 'V1NodeList',
       fetch: (c) => core.listNode(all(c)),
     },
-    {
-      kind: 'Pod',
+    Pod: {
       apiVersion: 'v1',
       resource: 'pods',
       listType: 'V1PodList',
       fetch: (c) => core.listPodForAllNamespaces(all(c)),
     },
-    {
-      kind: 'Service',
+    Service: {
       apiVersion: 'v1',
       resource: 'services',
       listType: 'V1ServiceList',
       fetch: (c) => core.listServiceForAllNamespaces(all(c)),
     },
-    {
-      kind: 'EndpointSlice',
+    EndpointSlice: {
       apiVersion: 'discovery.k8s.io/v1',
       resource: 'endpointslices',
       listType: 'V1EndpointSliceList',
       fetch: (c) => discovery.listEndpointSliceForAllNamespaces(all(c)),
     },
-    {
-      kind: 'NetworkPolicy',
+    NetworkPolicy: {
       apiVersion: 'networking.k8s.io/v1',
       resource: 'networkpolicies',
       listType: 'V1NetworkPolicyList',
       fetch: (c) => networking.listNetworkPolicyForAllNamespaces(all(c)),
     },
-    {
-      kind: 'Ingress',
+    Ingress: {
       apiVersion: 'networking.k8s.io/v1',
       resource: 'ingresses',
       listType: 'V1IngressList',
       fetch: (c) => networking.listIngressForAllNamespaces(all(c)),
     },
-    {
-      kind: 'IngressClass',
+    IngressClass: {
       apiVersion: 'networking.k8s.io/v1',
       resource: 'ingressclasses',
       listType: 'V1IngressClassList',
       fetch: (c) => networking.listIngressClass(all(c)),
     },
-    {
-      kind: 'Secret',
+    Secret: {
       apiVersion: 'v1',
       resource: 'secrets',
       listType: 'V1SecretList',
       fetch: (c) => listTlsSecrets(core, c),
     },
-    {
-      kind: 'Deployment',
+    Deployment: {
       apiVersion: 'apps/v1',
       resource: 'deployments',
       listType: 'V1DeploymentList',
       fetch: (c) => apps.listDeploymentForAllNamespaces(all(c)),
     },
-    {
-      kind: 'ReplicaSet',
+    ReplicaSet: {
       apiVersion: 'apps/v1',
       resource: 'replicasets',
       listType: 'V1ReplicaSetList',
       fetch: (c) => apps.listReplicaSetForAllNamespaces(all(c)),
     },
-    {
-      kind: 'StatefulSet',
+    StatefulSet: {
       apiVersion: 'apps/v1',
       resource: 'statefulsets',
       listType: 'V1StatefulSetList',
       fetch: (c) => apps.listStatefulSetForAllNamespaces(all(c)),
     },
-    {
-      kind: 'DaemonSet',
+    DaemonSet: {
       apiVersion: 'apps/v1',
       resource: 'daemonsets',
       listType: 'V1DaemonSetList',
       fetch: (c) => apps.listDaemonSetForAllNamespaces(all(c)),
     },
-    {
-      kind: 'Job',
+    Job: {
       apiVersion: 'batch/v1',
       resource: 'jobs',
       listType: 'V1JobList',
       fetch: (c) => batch.listJobForAllNamespaces(all(c)),
     },
     ...gatewaySources(crd),
-  ];
+  };
   const serviceCIDRs: Source = {
     kind: 'ServiceCIDR',
     apiVersion: 'networking.k8s.io/v1',
@@ -176,9 +166,12 @@ export async function clusterFromKubeconfig(
     optional: true,
   };
 
+  const source = (kind: AnalyzedKind): Source => ({ kind, ...sources[kind] });
   // One request first, so that an unreachable server or rejected credentials give one message.
-  const first = await listAll(namespaces, target);
-  const rest = await Promise.all(sources.map((s) => listAll(s, target)));
+  const first = await listAll(source('Namespace'), target);
+  const rest = await Promise.all(
+    ANALYZED_KINDS.filter((k) => k !== 'Namespace').map((k) => listAll(source(k), target)),
+  );
   const cidrs = await listAll(serviceCIDRs, target).catch(() => [] as KubeObject[]);
 
   return clusterOfObjects([...first, ...rest.flat()], cidrs);
@@ -227,31 +220,30 @@ function loadKubeconfig(path: string, context: string | undefined): { kc: KubeCo
 
 function gatewaySources(
   crd: (group: string, version: string, plural: string) => (cont: string | undefined) => Promise<ListPage>,
-): Source[] {
+): Record<'GatewayClass' | 'Gateway' | 'HTTPRoute' | 'ReferenceGrant', SourceSpec> {
   const group = 'gateway.networking.k8s.io';
   // Older installs serve only v1beta1 of the kinds that are v1 today: fall back on a 404.
-  const withFallback = (plural: string, versions: string[]) => async (cont: string | undefined) => {
-    for (const [i, v] of versions.entries()) {
-      try {
-        return await crd(group, v, plural)(cont);
-      } catch (e) {
-        if (!(e instanceof ApiException && e.code === 404) || i === versions.length - 1) throw e;
-      }
-    }
-    return {};
-  };
-  return [
-    ['GatewayClass', 'gatewayclasses', ['v1', 'v1beta1']],
-    ['Gateway', 'gateways', ['v1', 'v1beta1']],
-    ['HTTPRoute', 'httproutes', ['v1', 'v1beta1']],
-    ['ReferenceGrant', 'referencegrants', ['v1beta1', 'v1']],
-  ].map(([kind, resource, versions]) => ({
-    kind: kind as string,
-    apiVersion: `${group}/${(versions as string[])[0]}`,
-    resource: resource as string,
-    fetch: withFallback(resource as string, versions as string[]),
+  const withFallback = (resource: string, versions: string[]): SourceSpec => ({
+    apiVersion: `${group}/${versions[0]}`,
+    resource,
     optional: true,
-  }));
+    async fetch(cont) {
+      for (const [i, v] of versions.entries()) {
+        try {
+          return await crd(group, v, resource)(cont);
+        } catch (e) {
+          if (!(e instanceof ApiException && e.code === 404) || i === versions.length - 1) throw e;
+        }
+      }
+      return {};
+    },
+  });
+  return {
+    GatewayClass: withFallback('gatewayclasses', ['v1', 'v1beta1']),
+    Gateway: withFallback('gateways', ['v1', 'v1beta1']),
+    HTTPRoute: withFallback('httproutes', ['v1', 'v1beta1']),
+    ReferenceGrant: withFallback('referencegrants', ['v1beta1', 'v1']),
+  };
 }
 
 /** TLS Secrets only, filtered by the server where it can (a 400 on the field selector: here). */
