@@ -32,6 +32,39 @@ describe('tracePacket', () => {
     expect(res.steps[2].comment).toBe('pick a');
   });
 
+  it('runs several tables by priority, jumps inside each, and stops NAT at the first translation', () => {
+    // A second table with a `services` chain of its own that would send 10.96.0.1 elsewhere: at
+    // a later priority it is skipped (the connection is translated); at an earlier one it wins.
+    const other = (priority: number): Table => ({
+      family: 'ip',
+      name: 'pn-test-other',
+      sets: [],
+      chains: [
+        {
+          name: 'nat-prerouting',
+          base: { type: 'nat', hook: 'prerouting', priority },
+          rules: [r({ verdict: { kind: 'jump', chain: 'services' } })],
+        },
+        {
+          name: 'services',
+          rules: [
+            r({
+              matches: [{ kind: 'cmp', left: 'ip daddr', op: '==', right: '10.96.0.1' }],
+              statements: [{ kind: 'dnat', addr: '10.244.9.9', port: 80 }],
+            }),
+          ],
+        },
+      ],
+    });
+    expect(tracePacket([miniProxy(), other(-99)], 'prerouting', pkt({}), env).dnat?.addr).toBe('10.244.0.5');
+    const first = tracePacket([miniProxy(), other(-101)], 'prerouting', pkt({}), env);
+    expect(first.dnat?.addr).toBe('10.244.9.9');
+    expect(first.steps.filter((s) => s.hook === 'prerouting').map((s) => s.chain)).toEqual([
+      'nat-prerouting',
+      'services',
+    ]);
+  });
+
   it('uses the chooser for numgen', () => {
     const res = tracePacket(miniProxy(), 'prerouting', pkt({}), { ...env, random: () => 1 });
     expect(res.dnat).toEqual({ addr: '10.244.1.5', port: 8080 });

@@ -8,7 +8,10 @@
 // Netfilter order modelled: prerouting, then input if the (translated) destination is a local
 // address or forward otherwise, then postrouting for forwarded packets; locally generated
 // packets take output, then postrouting. NAT chains see only new connections (conntrack
-// replays the translation for the rest); filter chains see every packet.
+// replays the translation for the rest); filter chains see every packet. Several tables may
+// share a hook (the Service proxy's shards, shards.ts): their base chains run in priority
+// order, a jump stays inside its table, and once a NAT chain has translated the connection the
+// later NAT chains of that hook are skipped (nf_nat_inet_fn stops at the first binding).
 import { parseIPv4 } from '../lib/netaddr/index.js';
 import { intervalKeyContains } from './interval.js';
 import { formatRule } from './text.js';
@@ -69,7 +72,7 @@ const JUMP_DEPTH = 16;
 type ChainResult = { final: 'accept' | 'drop' | 'reject' } | { final?: undefined };
 
 export function tracePacket(
-  table: Table,
+  table: Table | readonly Table[],
   entry: 'prerouting' | 'output',
   packet: TracePacket,
   env: TraceEnv,
@@ -89,7 +92,7 @@ export interface TracePath extends TraceResult {
  * used as a map key is enumerated value by value.
  */
 export function traceAll(
-  table: Table,
+  table: Table | readonly Table[],
   entry: 'prerouting' | 'output',
   packet: TracePacket,
   env: TraceEnv,
@@ -126,22 +129,32 @@ export function traceAll(
 /** Picks a numgen value; `compared` is the constant the value is compared with, if it is. */
 type Draw = (mod: number, compared?: number) => number;
 
+type Chain = Table['chains'][number];
+type NftSet = Table['sets'][number];
+
 class Run {
-  private readonly chains: Map<string, Table['chains'][number]>;
-  private readonly sets: Map<string, Table['sets'][number]>;
-  private readonly elementKeys = new Map<string, Map<string, Table['sets'][number]['elements'][number]>>();
+  private readonly tables: readonly Table[];
+  /** Per table, by name. */
+  private readonly chains: Map<string, Chain>[];
+  private readonly sets: Map<string, NftSet>[];
+  private readonly elementKeys = new Map<NftSet, Map<string, NftSet['elements'][number]>>();
   private readonly pkt: TracePacket & { mark: number };
   private readonly result: TraceResult = { verdict: 'accept', hooks: [], steps: [], logs: [] };
   private hook: Hook = 'prerouting';
+  /** The table of the chain being run: jumps and set names resolve in it. */
+  private table = 0;
+  /** A NAT statement ran at this hook: the hook's later NAT chains are skipped. */
+  private translated = false;
 
   constructor(
-    private readonly table: Table,
+    table: Table | readonly Table[],
     packet: TracePacket,
     private readonly env: TraceEnv,
     private readonly draw: Draw = (mod) => (env.random ?? (() => 0))(mod),
   ) {
-    this.chains = new Map(table.chains.map((c) => [c.name, c]));
-    this.sets = new Map(table.sets.map((s) => [s.name, s]));
+    this.tables = 'chains' in table ? [table] : table;
+    this.chains = this.tables.map((t) => new Map(t.chains.map((c) => [c.name, c])));
+    this.sets = this.tables.map((t) => new Map(t.sets.map((s) => [s.name, s])));
     this.pkt = { ...packet, mark: 0 };
   }
 
@@ -161,13 +174,18 @@ class Run {
   /** Runs the hook's base chains; false when the packet was dropped or rejected. */
   private runHook(hook: Hook): boolean {
     this.hook = hook;
+    this.translated = false;
     this.result.hooks.push(hook);
-    const base = this.table.chains
+    const base = this.tables
+      .flatMap((t, table) => t.chains.map((chain) => ({ table, chain })))
       .filter(
-        (c) => c.base?.hook === hook && (c.base.type !== 'nat' || (this.env.ctState ?? 'new') === 'new'),
+        ({ chain: c }) =>
+          c.base?.hook === hook && (c.base.type !== 'nat' || (this.env.ctState ?? 'new') === 'new'),
       )
-      .sort((a, b) => a.base!.priority - b.base!.priority);
-    for (const c of base) {
+      .sort((a, b) => a.chain.base!.priority - b.chain.base!.priority);
+    for (const { table, chain: c } of base) {
+      if (c.base!.type === 'nat' && this.translated) continue;
+      this.table = table;
       const r = this.runChain(c.name, 0);
       const verdict = r.final ?? c.base!.policy ?? 'accept';
       if (verdict !== 'accept') {
@@ -180,8 +198,8 @@ class Run {
 
   private runChain(name: string, depth: number): ChainResult {
     if (depth > JUMP_DEPTH) throw new Error(`trace: jump stack exhausted at chain ${name}`);
-    const chain = this.chains.get(name);
-    if (!chain) throw new Error(`trace: no chain ${name}`);
+    const chain = this.chains[this.table].get(name);
+    if (!chain) throw new Error(`trace: no chain ${name} in table ${this.tables[this.table].name}`);
     for (const rule of chain.rules) {
       if (!rule.matches.every((m) => this.matches(m))) continue;
       const verdict = this.resolve(rule.verdict);
@@ -227,9 +245,11 @@ class Run {
           this.pkt.daddr = s.addr;
           this.pkt.dport = s.port ?? this.pkt.dport;
           this.result.dnat = { addr: this.pkt.daddr, port: this.pkt.dport };
+          this.translated = true;
           return { final: 'accept' };
         case 'snat':
           this.result.snat = s.addr;
+          this.translated = true;
           return { final: 'accept' };
         case 'log':
           this.result.logs.push({ group: s.group, prefix: s.prefix });
@@ -249,13 +269,13 @@ class Run {
 
   /** The element holding the key: by its text, or in an interval set the one covering it. */
   private element(set: string, key: Value[]) {
-    const s = this.sets.get(set);
-    if (!s) throw new Error(`trace: no set ${set}`);
+    const s = this.sets[this.table].get(set);
+    if (!s) throw new Error(`trace: no set ${set} in table ${this.tables[this.table].name}`);
     if (s.flags?.includes('interval')) return s.elements.find((e) => intervalKeyContains(s.type, e.key, key));
-    let index = this.elementKeys.get(set);
+    let index = this.elementKeys.get(s);
     if (!index) {
       index = new Map(s.elements.map((e) => [keyText(e.key), e]));
-      this.elementKeys.set(set, index);
+      this.elementKeys.set(s, index);
     }
     return index.get(keyText(key));
   }
