@@ -1,6 +1,7 @@
 // TableSyncer with a recording runner: which scripts go to nft, and the resync after a failure.
 import { describe, expect, it } from 'vitest';
-import { TableSyncer, type NftRunner } from './apply.js';
+import { STALE_MAX, TableGroupSyncer, TableSyncer, type NftRunner } from './apply.js';
+import type { Table } from './ir.js';
 import { miniProxy, r } from './test-tables.test-util.js';
 
 class RecordingRunner implements NftRunner {
@@ -106,15 +107,72 @@ describe('TableSyncer', () => {
     expect(runner.scripts.at(-1)).toMatch(
       /^add chain ip pn-test-proxy ep-c\nadd chain ip pn-test-proxy ep-c \{/,
     );
-    await s.sync(miniProxy());
-    // An element deleted needs the dump anyway: the waiting chain is deleted with it.
+    // An element deleted is written as the set's new content, still without the dump (and ep-c
+    // waits again).
     const fewer = miniProxy();
     fewer.sets[1].elements = [];
     await s.sync(fewer);
     expect(runner.scripts.at(-1)).toBe(
-      'delete element ip pn-test-proxy no-endpoints { 10.96.0.2 . tcp . 80 }\ndelete chain ip pn-test-proxy ep-c\n',
+      'flush map ip pn-test-proxy no-endpoints\nflush chain ip pn-test-proxy ep-c\n',
     );
+    // A set deleted needs the dump: the waiting chain is deleted with it.
+    const withSpare = miniProxy();
+    withSpare.sets.push({ name: 'spare', type: ['ipv4_addr'], elements: [] });
+    await s.sync(withSpare);
+    await s.sync(miniProxy());
+    expect(runner.scripts.at(-1)).toBe(
+      'delete set ip pn-test-proxy spare\ndelete chain ip pn-test-proxy ep-c\n',
+    );
+    await s.sync(withExtra());
     await s.sync(miniProxy());
     expect(runner.scripts.at(-1)).not.toMatch(/delete chain/);
+  });
+
+  it(`deletes waiting chains once ${STALE_MAX} of them wait`, async () => {
+    const runner = new RecordingRunner();
+    const s = new TableSyncer('pn-tnftsp-unit', runner, { deferChainDeletes: true });
+    const withChains = (n: number) => {
+      const t = miniProxy();
+      for (let i = 0; i < n; i++)
+        t.chains.push({ name: `ep-x${i}`, rules: [r({ verdict: { kind: 'accept' } })] });
+      return t;
+    };
+    await s.sync(withChains(STALE_MAX - 1));
+    await s.sync(miniProxy());
+    expect(runner.scripts.at(-1)).not.toMatch(/delete chain/);
+    await s.sync(withChains(STALE_MAX));
+    await s.sync(miniProxy());
+    expect(runner.scripts.at(-1)!.match(/^delete chain /gm)).toHaveLength(STALE_MAX);
+  });
+});
+
+describe('TableGroupSyncer', () => {
+  const other = () => ({ ...miniProxy(), name: 'pn-test-proxy-0' });
+
+  it('sends the changes of all tables in one transaction', async () => {
+    const runner = new RecordingRunner();
+    const s = new TableGroupSyncer('pn-tnftsp-unit', runner, { loadConcurrency: 2 });
+    expect(await s.sync([miniProxy(), other()])).toMatchObject({ mode: 'full' });
+    expect(runner.scripts).toHaveLength(2);
+    const changedOther = { ...changed(), name: 'pn-test-proxy-0' };
+    expect(await s.sync([changed(), changedOther])).toEqual({ mode: 'incremental', ops: 2 });
+    expect(runner.scripts).toHaveLength(3);
+    expect(runner.scripts[2]).toMatch(
+      /^add map ip pn-test-proxy service-ips [^\n]+\nadd map ip pn-test-proxy-0 service-ips /,
+    );
+  });
+
+  it("uses the renderer's diffs only when they start from the applied tables", async () => {
+    const runner = new RecordingRunner();
+    const s = new TableGroupSyncer('pn-tnftsp-unit', runner);
+    const first = [miniProxy(), other()];
+    await s.sync(first);
+    const empty = (t: Table) => ({ table: t, ops: [] });
+    const next = [changed(), other()];
+    expect(await s.sync(next, { from: [miniProxy(), other()], txs: next.map(empty) })).toEqual({
+      mode: 'incremental',
+      ops: 1,
+    });
+    expect(await s.sync(first, { from: next, txs: first.map(empty) })).toEqual({ mode: 'unchanged', ops: 0 });
   });
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffTables } from './diff.js';
 import type { Table } from './ir.js';
-import { formatWithoutChainCache } from './light.js';
+import { formatWithoutChainCache, RELOAD_MAX } from './light.js';
 import { miniProxy, r } from './test-tables.test-util.js';
 
 const T = 'ip pn-test-proxy';
@@ -51,9 +51,53 @@ describe('formatWithoutChainCache', () => {
     );
   });
 
-  it('leaves deletes, rules naming existing sets and base chain rules to the usual text', () => {
+  it('writes a set that loses elements whole: flush and its remaining elements, in one transaction', () => {
+    const next = edited((t) => {
+      t.sets[0].elements.pop();
+      t.sets[0].elements.push({ key: ['10.96.0.9', 'tcp', 80], verdict: { kind: 'goto', chain: 'svc' } });
+    });
+    const kept = next.sets[0].elements.map((e) => e.key.join(' . '));
+    const script = formatWithoutChainCache(diffTables(miniProxy(), next)!, next)!;
+    expect(script).toMatch(
+      new RegExp(
+        `^flush map ${T} service-ips\nadd map ${T} service-ips \\{ type [^\n]+ elements = \\{ [^\n]+ \\} ; \\}\n$`,
+      ),
+    );
+    for (const k of kept) expect(script).toContain(k);
+    expect(script).not.toContain('delete');
+  });
+
+  it('empties a set that loses its last element with a flush alone', () => {
+    const next = edited((t) => (t.sets[0].elements = []));
+    expect(formatWithoutChainCache(diffTables(miniProxy(), next)!, next)).toBe(
+      `flush map ${T} service-ips\n`,
+    );
+  });
+
+  it('leaves deletes from large or dynamic sets to the usual text', () => {
+    const big = edited((t) => {
+      for (let i = 0; i <= RELOAD_MAX; i++)
+        t.sets[0].elements.push({
+          key: [`10.97.${i >> 8}.${i & 255}`, 'tcp', 80],
+          verdict: { kind: 'accept' },
+        });
+    });
+    const smaller = structuredClone(big);
+    smaller.sets[0].elements.pop();
+    expect(formatWithoutChainCache(diffTables(big, smaller)!, smaller)).toBeUndefined();
+    const dynamic = edited(
+      (t) => (t.sets.find((s) => s.name === 'sticky')!.elements = [{ key: ['10.244.1.1'] }]),
+    );
+    expect(formatWithoutChainCache(diffTables(dynamic, miniProxy())!, miniProxy())).toBeUndefined();
+  });
+
+  it('leaves other deletes, rules naming existing sets and base chain rules to the usual text', () => {
     const cases: ((t: Table) => void)[] = [
-      (t) => t.sets[0].elements.pop(),
+      (t) =>
+        t.chains.splice(
+          t.chains.findIndex((c) => c.name === 'ep-a'),
+          1,
+        ),
       (t) => chain(t, 'svc').rules.pop(),
       (t) => chain(t, 'nat-postrouting').rules.pop(),
     ];

@@ -12,23 +12,49 @@
 // definition again as long as it is unchanged). The operations and their order stay those of
 // the transaction, so every reference is still valid when the kernel checks it.
 //
+// Deleting an element needs the cache too, so a set that loses elements is written whole
+// instead: `flush set` and the set again with every element it keeps, in the same transaction
+// (so no packet sees it empty). That is only worth it for small sets (RELOAD_MAX); the Service
+// proxy keeps the sets whose elements come and go small for that reason (shards.ts).
+//
 // Not every transaction fits; formatWithoutChainCache returns undefined for those:
-//   - deletes (they need the cache whatever the form);
+//   - deletes of tables, chains and sets, and of elements of sets larger than RELOAD_MAX or
+//     filled by the packet path (`dynamic`: a reload would forget what the packets added);
 //   - rules that name a set the transaction does not create: without the cache nft does not
 //     know the set ("No such file or directory");
 //   - rules of base chains (`add chain` on a base chain would have to repeat its hook);
 //   - elements of interval sets, whose adjacent ranges nft works out from the cached elements.
-import { tableRef, type Rule, type Table } from './ir.js';
+import { tableRef, type NftSet, type Rule, type Table } from './ir.js';
 import type { NftOp, Transaction } from './ops.js';
 import { formatElement, formatOp, formatRule, formatSetBody } from './text.js';
+
+/** Sets up to this size are written whole rather than have elements deleted. */
+export const RELOAD_MAX = 5000;
 
 export function formatWithoutChainCache(tx: Transaction, table: Table): string | undefined {
   // (A filter, not a Map of every chain: this runs on each sync of a table with 60,000 chains.)
   const baseChains = new Set(table.chains.filter((c) => c.base).map((c) => c.name));
   const sets = new Map(table.sets.map((s) => [s.name, s]));
   const created = new Set<string>();
+  // The sets written whole, at the position of the last operation on each.
+  const reload = new Map<string, number>();
+  tx.ops.forEach((op, i) => {
+    if (op.kind === 'element' && op.verb === 'delete') reload.set(op.set, i);
+  });
+  for (const name of reload.keys()) {
+    const set = sets.get(name);
+    if (
+      !set ||
+      set.elements.length > RELOAD_MAX ||
+      set.flags?.some((f) => f === 'dynamic' || f === 'interval')
+    )
+      return undefined;
+  }
+  tx.ops.forEach((op, i) => {
+    if (op.kind === 'element' && reload.has(op.set)) reload.set(op.set, i);
+  });
   for (const op of tx.ops) {
-    if (op.verb === 'delete' || op.kind === 'table') return undefined;
+    if ((op.verb === 'delete' && op.kind !== 'element') || op.kind === 'table') return undefined;
     if (op.kind === 'set') created.add(op.set.name);
     if (op.kind === 'rule') {
       if (baseChains.has(op.chain)) return undefined;
@@ -44,6 +70,11 @@ export function formatWithoutChainCache(tx: Transaction, table: Table): string |
   const lines: string[] = [];
   for (let i = 0; i < tx.ops.length;) {
     const op = tx.ops[i];
+    if (op.kind === 'element' && reload.has(op.set)) {
+      if (reload.get(op.set) === i) lines.push(...wholeSet(t, sets.get(op.set)!));
+      i++;
+      continue;
+    }
     const run = runOf(tx.ops, i);
     i += run.length;
     if (op.kind === 'rule') {
@@ -60,6 +91,17 @@ export function formatWithoutChainCache(tx: Transaction, table: Table): string |
     }
   }
   return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+/** `flush` and the set again with all its elements: the set's content replaced in one step. */
+function wholeSet(t: string, set: NftSet): string[] {
+  const kind = set.map ? 'map' : 'set';
+  const lines = [`flush ${kind} ${t} ${set.name}`];
+  if (set.elements.length > 0)
+    lines.push(
+      `add ${kind} ${t} ${set.name} { ${formatSetBody(set)} elements = { ${set.elements.map(formatElement).join(', ')} } ; }`,
+    );
+  return lines;
 }
 
 /** The operations from `i` on that go into one command: adds of rules to one chain, or of elements to one set. */
