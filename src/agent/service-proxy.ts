@@ -1,18 +1,22 @@
-// The node agent's kube-proxy: keeps this node's nftables table (pn-<cluster>-proxy, rendered
-// by src/dataplane/service-proxy) in step with Services, EndpointSlices and Nodes, announces
+// The node agent's kube-proxy: keeps this node's nftables tables (pn-<cluster>-proxy and its
+// shards pn-<cluster>-proxy-<k>, rendered by src/dataplane/service-proxy) in step with
+// Services, EndpointSlices and Nodes, announces
 // the LoadBalancer IPs this node answers ARP for (as /32 addresses on its fabric interface), and
 // serves the health check node ports of externalTrafficPolicy Local Services. Only runs a
 // render when an input changed, and then renders only the Services whose objects changed
-// (partial.ts, kube-proxy's partial sync); the table is synced by diff (src/nft/apply.ts).
+// (partial.ts, kube-proxy's partial sync); the tables are synced by diff, all in one
+// transaction (src/nft/apply.ts).
+import { availableParallelism } from 'node:os';
 import type { ClusterConfig } from '../api/cluster.js';
 import type { EndpointSlice, KubeObject, Node, Service } from '../api/types.js';
 import type { HttpObjectClient } from '../client/http-client.js';
 import { UPLINK } from '../cluster/names.js';
 import { announcedAddresses, healthCheckNodePorts } from '../dataplane/service-proxy/node-duties.js';
 import { ServiceProxyRenderer } from '../dataplane/service-proxy/partial.js';
+import { ProxyShards } from '../dataplane/service-proxy/shards.js';
 import { exec } from '../host/exec.js';
 import { ipBatch } from '../host/netns.js';
-import { execNftRunner, TableSyncer } from '../nft/apply.js';
+import { execNftRunner, TableGroupSyncer, type SyncOptions } from '../nft/apply.js';
 import { HealthCheckServers } from './health-check.js';
 
 export interface ServiceProxyOptions {
@@ -26,13 +30,23 @@ export interface ServiceProxyOptions {
   log: (line: string) => void;
 }
 
+/**
+ * How the proxy's tables are synced: stale chains wait (their deletes cost nft a dump of every
+ * chain), and a full load runs one nft per table on every core (its cost is nft's own parsing).
+ */
+export const PROXY_SYNC_OPTIONS: SyncOptions = {
+  deferChainDeletes: true,
+  loadConcurrency: Math.max(1, availableParallelism()),
+};
+
 /** Identity and version of every object: the render runs only when this changes. */
 const versions = (objs: KubeObject[]) =>
   objs.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}@${o.metadata?.resourceVersion}`).join(',');
 
 export class ServiceProxy {
-  private readonly syncer: TableSyncer;
+  private readonly syncer: TableGroupSyncer;
   private readonly renderer = new ServiceProxyRenderer();
+  private readonly shards = new ProxyShards();
   private readonly health: HealthCheckServers;
   private lastInputs = '';
   /** undefined until read from the interface (a restarted agent finds its predecessor's). */
@@ -40,7 +54,7 @@ export class ServiceProxy {
 
   constructor(private readonly o: ServiceProxyOptions) {
     // Endpoint churn removes endpoint chains: deleting them later spares nft its chain dump now.
-    this.syncer = new TableSyncer(o.netns, execNftRunner, { deferChainDeletes: true });
+    this.syncer = new TableGroupSyncer(o.netns, execNftRunner, PROXY_SYNC_OPTIONS);
     this.health = new HealthCheckServers(o.nodeIP, o.log);
   }
 
@@ -62,8 +76,8 @@ export class ServiceProxy {
       nodes,
     };
     const t0 = performance.now();
-    const { table, diff } = this.renderer.render(input);
-    const result = await this.syncer.sync(table, diff);
+    const { tables, diff } = this.shards.place(this.renderer.render(input));
+    const result = await this.syncer.sync(tables, diff);
     if (result.mode !== 'unchanged')
       this.o.log(
         `service proxy: ${result.mode} sync, ${result.ops} operation(s) in ${(performance.now() - t0).toFixed(1)} ms` +

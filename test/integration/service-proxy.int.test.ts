@@ -1,7 +1,8 @@
 // The Service proxy's tables in a real kernel (nft 1.0.6 here): rendered rulesets load with
-// `nft -f`, diffs apply incrementally (also in the forms that spare nft its chain dump, and with
-// chain deletes deferred, as the agent syncs), a diff that fails is followed by a full resync,
-// and a few real connections go through the rules (DNAT from the node, reject, hairpin SNAT).
+// `nft -f`, as one table and as the common and shard tables the agent loads (shards.ts), diffs
+// apply incrementally (also in the forms that spare nft its chain dump, and with chain deletes
+// deferred, as the agent syncs), a diff that fails is followed by a full resync, and a few real
+// connections go through the agent's tables (DNAT from the node, reject, hairpin SNAT).
 // Everything lives in namespaces named pn-tsp-*, deleted afterwards; nothing is added to
 // the root namespace and no traffic leaves it.
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -14,7 +15,9 @@ import { ServiceProxyRenderer } from '../../src/dataplane/service-proxy/partial.
 import { mutate, randomServices } from '../../src/dataplane/service-proxy/random-services.test-util.js';
 import { exec, execCapture } from '../../src/host/exec.js';
 import { createNetns, deleteNetns, ipBatch, setSysctl } from '../../src/host/netns.js';
-import { execNftRunner, TableSyncer } from '../../src/nft/apply.js';
+import { execNftRunner, TableGroupSyncer, TableSyncer } from '../../src/nft/apply.js';
+import { PROXY_SYNC_OPTIONS } from '../../src/agent/service-proxy.js';
+import { ProxyShards, shardProxyTable } from '../../src/dataplane/service-proxy/shards.js';
 import { simulateCluster } from '../../src/offline/simulate.js';
 import { clusterFromYaml } from '../support/builders.js';
 import { describeAsRoot, leakedNetns } from '../support/root.js';
@@ -91,10 +94,16 @@ describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
       ).cluster;
       tables.push(renderServiceProxy(proxyInput(random, 'node-3')));
     }
+    const group = new TableGroupSyncer(NODE, execNftRunner, PROXY_SYNC_OPTIONS);
     for (const t of tables) {
       await syncer.deleteTable(t);
       expect(await syncer.sync(t)).toMatchObject({ mode: 'full' });
       expect(await kernelShape(NODE, t.name)).toEqual(irShape(t));
+      const physical = shardProxyTable(t);
+      await group.deleteTables(physical);
+      expect(await group.sync(physical)).toMatchObject({ mode: 'full' });
+      for (const p of physical) expect(await kernelShape(NODE, p.name), p.name).toEqual(irShape(p));
+      await group.deleteTables(physical);
     }
   });
 
@@ -174,34 +183,59 @@ describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
       ...irShape(first),
       chains: { ...irShape(first).chains, 'endpoint-extra': 0 },
     });
-    // Removing a Service deletes elements: that diff needs nft's chain dump, and takes the
-    // waiting chain with it.
+    // Removing a Service deletes elements: the sets are written whole, still without the
+    // dump, and the chain keeps waiting.
     const second = renderServiceProxy(proxyInput(without(cluster, 'api-lb'), 'node-1'));
     expect(await syncer.sync(second)).toMatchObject({ mode: 'incremental' });
-    expect(await kernelShape(NODE, second.name)).toEqual(irShape(second));
+    const waiting = await kernelShape(NODE, second.name);
+    expect(waiting.sets).toEqual(irShape(second).sets);
+    expect(waiting.chains).toEqual({ ...mapValues(waiting.chains, () => 0), ...irShape(second).chains });
+    expect(waiting.chains['endpoint-extra']).toBe(0);
+    // Session affinity switched off deletes its sets: that needs the dump, and takes the
+    // waiting chain with it.
+    const third = renderServiceProxy(
+      proxyInput(
+        {
+          ...without(cluster, 'api-lb'),
+          services: without(cluster, 'api-lb').services.map((s) =>
+            s.metadata.name === 'web-sticky'
+              ? ({ ...s, spec: { ...s.spec, sessionAffinity: 'None' } } as Service)
+              : s,
+          ),
+        },
+        'node-1',
+      ),
+    );
+    expect(third.sets.length).toBeLessThan(second.sets.length);
+    expect(await syncer.sync(third)).toMatchObject({ mode: 'incremental' });
+    expect(await kernelShape(NODE, third.name)).toEqual(irShape(third));
   });
 
   it("follows random changes on the agent's path without a resync (partial render, light text, deferred deletes)", async () => {
     for (const seed of [1, 2, 3, 4]) {
       let objects = randomServices({ seed, pods: 12, services: 10 });
       const renderer = new ServiceProxyRenderer();
-      const syncer = new TableSyncer(NODE, execNftRunner, { deferChainDeletes: true });
+      const shards = new ProxyShards();
+      const syncer = new TableGroupSyncer(NODE, execNftRunner, PROXY_SYNC_OPTIONS);
       for (let step = 0; step < 6; step++) {
         const c = (await simulateCluster(structuredClone(objects), defaultClusterConfig)).cluster;
         // The random edits keep resourceVersions: let the renderer compare contents.
         for (const o of [...c.services, ...c.endpointSlices, ...c.nodes]) delete o.metadata.resourceVersion;
-        const { table, diff } = renderer.render(proxyInput(c, 'node-2'));
-        if (step === 0) await syncer.deleteTable(table);
-        expect(await syncer.sync(table, diff)).toMatchObject({
+        const { tables, diff } = shards.place(renderer.render(proxyInput(c, 'node-2')));
+        if (step === 0) await syncer.deleteTables(tables);
+        expect(await syncer.sync(tables, diff)).toMatchObject({
           mode: step === 0 ? 'full' : expect.stringMatching(/incremental|unchanged/),
         });
-        // The kernel holds the table, and maybe some flushed chains waiting to be deleted.
-        const kernel = await kernelShape(NODE, table.name);
-        const want = irShape(table);
-        expect(kernel.sets).toEqual(want.sets);
-        expect(kernel.chains).toEqual({ ...mapValues(kernel.chains, () => 0), ...want.chains });
+        // The kernel holds the tables, and maybe some flushed chains waiting to be deleted.
+        for (const table of tables) {
+          const kernel = await kernelShape(NODE, table.name);
+          const want = irShape(table);
+          expect(kernel.sets, table.name).toEqual(want.sets);
+          expect(kernel.chains, table.name).toEqual({ ...mapValues(kernel.chains, () => 0), ...want.chains });
+        }
         objects = mutate(objects, seed * 31 + step);
       }
+      await syncer.deleteTables(shardProxyTable(renderServiceProxy(proxyInput(cluster, 'node-2'))));
     }
   });
 
@@ -228,10 +262,11 @@ describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
       ['addr add 10.244.0.2/24 dev eth0', 'link set eth0 up', 'route add default via 10.244.0.1'].join('\n'),
     );
     await setSysctl(NODE, 'net.ipv4.ip_forward', '1');
-    const syncer = new TableSyncer(NODE);
-    const table = renderServiceProxy(proxyInput(cluster, 'node-1'));
-    await syncer.deleteTable(table);
-    await syncer.sync(table);
+    // The tables the agent loads: the logical table placed in the common and shard tables.
+    const syncer = new TableGroupSyncer(NODE, execNftRunner, PROXY_SYNC_OPTIONS);
+    const tables = shardProxyTable(renderServiceProxy(proxyInput(cluster, 'node-1')));
+    await syncer.deleteTables(tables);
+    await syncer.sync(tables);
 
     const ip = (name: string) => cluster.services.find((s) => s.metadata.name === name)!.spec!.clusterIP!;
     const server = execCapture(['node', '-e', SERVER, '8080', '3', '15000'], { netns: POD });

@@ -2,7 +2,8 @@
 // source and Service address, the endpoints a packet can reach through the rendered rules
 // (every random choice explored by the tracer) are exactly the ones src/analysis/services.ts
 // chooses; and where `podnet trace` models the same case, its endpoints and the source address
-// the endpoint sees are the tracer's too.
+// the endpoint sees are the tracer's too. The physical tables the kernel gets (shards.ts) give
+// every probe the same fate as the logical table.
 // A pod reaching a NodePort of a Service with externalTrafficPolicy Local is short-circuited to
 // the Cluster-policy endpoints (kube-proxy's external chain); `podnet trace` models it too.
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { simulateCluster } from '../../offline/simulate.js';
 import { EXTERNAL_CLIENT, localAddresses, proxyInput } from './fixture.test-util.js';
 import { randomServices } from './random-services.test-util.js';
 import { renderServiceProxy } from './render.js';
+import { shardProxyTable } from './shards.js';
 
 interface Probe {
   what: string;
@@ -36,7 +38,7 @@ interface Probe {
 }
 
 /** What the rules do with the probe: endpoint -> source address it sees; or the refusal. */
-function traced(table: Table, p: Probe, localAddrs: string[]) {
+function traced(table: Table | Table[], p: Probe, localAddrs: string[]) {
   const seen = new Map<string, string>();
   const refusals = new Set<string>();
   for (const r of traceAll(
@@ -165,6 +167,10 @@ describe('the rendered rules reach exactly the predicted endpoints', () => {
     for (const p of probes(cluster)) {
       const got = traced(tables.get(p.node)!, p, addrs.get(p.node)!);
       const label = `${p.what} ${p.daddr}:${p.port}`;
+      expect(
+        traced(shardProxyTable(tables.get(p.node)!, 3), p, addrs.get(p.node)!),
+        `${label}, sharded`,
+      ).toEqual(got);
       expect(new Set(got.seen.keys()), label).toEqual(p.want);
       if (p.want.size === 0) {
         expect([...got.refusals], label).toEqual([p.rejects ? 'reject' : 'drop']);

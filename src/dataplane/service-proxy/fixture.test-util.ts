@@ -163,12 +163,12 @@ export function packet(
 }
 
 /** Sends the packet once (numgen always 0). */
-export function send(table: Table, p: ReturnType<typeof packet>): TraceResult {
+export function send(table: Table | Table[], p: ReturnType<typeof packet>): TraceResult {
   return tracePacket(table, p.entry, p.packet, p.env);
 }
 
 /** Every outcome the random choices allow, summarized and de-duplicated, sorted. */
-export function outcomes(table: Table, p: ReturnType<typeof packet>): string[] {
+export function outcomes(table: Table | Table[], p: ReturnType<typeof packet>): string[] {
   return [...new Set(traceAll(table, p.entry, p.packet, p.env).map(summary))].sort();
 }
 

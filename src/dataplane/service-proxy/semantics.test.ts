@@ -1,7 +1,7 @@
 // Behaviour of the rendered rules, one row per kube-proxy behaviour: packets from a pod, from the
 // node itself and from outside are traced through the node's table (src/nft/tracer.ts), with
 // every random choice explored. Outcomes read `dnat IP:PORT [snat NODE-IP]`, `reject ...`,
-// `drop` or `accept` (untouched).
+// `drop` or `accept` (untouched). Each row also runs over the physical tables (shards.ts).
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../api/cluster.js';
 import { clusterFromYaml } from '../../../test/support/builders.js';
@@ -9,6 +9,7 @@ import { tracePacket } from '../../nft/tracer.js';
 import type { Table } from '../../nft/ir.js';
 import { outcomes, packet, proxyInput, send, SCENARIO, summary, type Source } from './fixture.test-util.js';
 import { renderServiceProxy } from './render.js';
+import { shardProxyTable } from './shards.js';
 
 let cluster: Cluster;
 const tables = new Map<string, Table>();
@@ -228,7 +229,9 @@ const rows: Row[] = [
 
 describe('Service proxy rules, traced', () => {
   it.each(rows)('$name', ({ node, from, to, want }) => {
-    expect(outcomes(table(node), packet(cluster, node, from, to()))).toEqual([...want()].sort());
+    const p = packet(cluster, node, from, to());
+    expect(outcomes(table(node), p)).toEqual([...want()].sort());
+    expect(outcomes(shardProxyTable(table(node), 3), p), 'sharded').toEqual([...want()].sort());
   });
 
   it('picks each of N endpoints with probability 1/N', async () => {
