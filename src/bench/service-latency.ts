@@ -2,7 +2,8 @@
 // connections per second to a ClusterIP vs straight to the pod IP, with N Services programmed
 // (the target among them), measured in the same run for each N. Shape of the anchors' B1
 // benchmark (shared/anchors/performance.md §1.4, §9.1): client namespace -> "node" namespace
-// carrying the rendered pn-<cluster>-proxy table -> server namespace, one veth each side.
+// carrying the rendered proxy tables as the agent loads them (pn-<cluster>-proxy and its shards,
+// src/dataplane/service-proxy/shards.ts) -> server namespace, one veth each side.
 // Each sample is a new TCP connection, a 1-byte request and a 1-byte answer; the client runs
 // every sample in one process, alternating ClusterIP and pod IP so drift hits both alike.
 // Needs root. It creates only namespaces pn-tbsl-<pid>-{cli,node,srv} and removes them in
@@ -15,7 +16,9 @@ import { defaultClusterConfig } from '../api/cluster.js';
 import type { EndpointSlice, Node, Service } from '../api/types.js';
 import { renderServiceProxy } from '../dataplane/service-proxy/render.js';
 import { createNetns, deleteNetns, ipBatch, setSysctl } from '../host/netns.js';
-import { TableSyncer } from '../nft/apply.js';
+import { PROXY_SYNC_OPTIONS } from '../agent/service-proxy.js';
+import { shardProxyTable } from '../dataplane/service-proxy/shards.js';
+import { execNftRunner, TableGroupSyncer } from '../nft/apply.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -165,13 +168,13 @@ async function main(): Promise<void> {
     await buildNetwork();
     server = nodeIn(NS.srv, 1, SERVER);
     await new Promise((r) => server!.stdout!.once('data', r));
-    const syncer = new TableSyncer(NS.node);
+    const syncer = new TableGroupSyncer(NS.node, execNftRunner, PROXY_SYNC_OPTIONS);
     const rows: string[] = [];
     for (const n of SIZES) {
       const t0 = performance.now();
-      const table = services(n);
-      await syncer.deleteTable(table);
-      await syncer.sync(table);
+      const tables = shardProxyTable(services(n));
+      await syncer.deleteTables(tables);
+      await syncer.sync(tables);
       const loadS = (performance.now() - t0) / 1000;
       const res = JSON.parse(
         await collect(nodeIn(NS.cli, 0, CLIENT, [String(SAMPLES), TARGET_VIP, POD_IP])),
