@@ -12,6 +12,7 @@ import type { HttpObjectClient } from '../client/http-client.js';
 import type { FlowCatalog } from '../dataplane/policy/catalog.js';
 import { renderPolicy } from '../dataplane/policy/render.js';
 import { TableSyncer } from '../nft/apply.js';
+import { nftRunnerFor } from '../nft/libnftables.js';
 
 export interface PolicyEnforcerOptions {
   cluster: string;
@@ -52,7 +53,7 @@ export class PolicyEnforcer {
   podsByIP = new Map<string, string>();
 
   constructor(private readonly o: PolicyEnforcerOptions) {
-    this.syncer = new TableSyncer(o.netns);
+    this.syncer = new TableSyncer(o.netns, nftRunnerFor(o.netns, o.log));
   }
 
   /** Makes the node's table match the cluster; `sandboxes` maps `ns/name` -> IP of this node's pods. */

@@ -17,6 +17,7 @@ import { ProxyShards } from '../dataplane/service-proxy/shards.js';
 import { exec } from '../host/exec.js';
 import { ipBatch } from '../host/netns.js';
 import { execNftRunner, TableGroupSyncer, type SyncOptions } from '../nft/apply.js';
+import { nftRunnerFor } from '../nft/libnftables.js';
 import { HealthCheckServers } from './health-check.js';
 
 export interface ServiceProxyOptions {
@@ -32,11 +33,14 @@ export interface ServiceProxyOptions {
 
 /**
  * How the proxy's tables are synced: stale chains wait (their deletes cost nft a dump of every
- * chain), and a full load runs one nft per table on every core (its cost is nft's own parsing).
+ * chain), and a full load runs one `nft -f` per table on every core (its cost is nft's own
+ * parsing; the agent's libnftables runner would take them one by one: 6.7 s against 4.2 s at
+ * 10,000 Services).
  */
 export const PROXY_SYNC_OPTIONS: SyncOptions = {
   deferChainDeletes: true,
   loadConcurrency: Math.max(1, availableParallelism()),
+  loadRunner: execNftRunner,
 };
 
 /** Identity and version of every object: the render runs only when this changes. */
@@ -54,7 +58,7 @@ export class ServiceProxy {
 
   constructor(private readonly o: ServiceProxyOptions) {
     // Endpoint churn removes endpoint chains: deleting them later spares nft its chain dump now.
-    this.syncer = new TableGroupSyncer(o.netns, execNftRunner, PROXY_SYNC_OPTIONS);
+    this.syncer = new TableGroupSyncer(o.netns, nftRunnerFor(o.netns, o.log), PROXY_SYNC_OPTIONS);
     this.health = new HealthCheckServers(o.nodeIP, o.log);
   }
 

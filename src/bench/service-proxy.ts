@@ -22,6 +22,7 @@ import { createNetns, deleteNetns } from '../host/netns.js';
 import { PROXY_SYNC_OPTIONS } from '../agent/service-proxy.js';
 import { ProxyShards } from '../dataplane/service-proxy/shards.js';
 import { TableGroupSyncer, TableSyncer, execNftRunner, type NftRunner } from '../nft/apply.js';
+import { LibnftablesRunner } from '../nft/libnftables.js';
 import { fullLoad } from '../nft/ops.js';
 import { formatTransaction } from '../nft/text.js';
 
@@ -32,6 +33,8 @@ const { values: opt } = parseArgs({
     baseline: { type: 'string', default: '2000' },
     reps: { type: 'string', default: '5' },
     chunk: { type: 'string', default: '50000' },
+    // Internal: run the agent's path in this namespace (the process was started inside it).
+    'agent-path-in': { type: 'string' },
   },
 });
 const S = Number(opt.services);
@@ -106,9 +109,10 @@ function input(services: number, endpoints: number, extra = 0): ServiceProxyInpu
 class TimedRunner implements NftRunner {
   times: number[] = [];
   scripts: string[] = [];
+  constructor(private readonly inner: NftRunner = execNftRunner) {}
   async run(netns: string, script: string): Promise<void> {
     const t = now();
-    await execNftRunner.run(netns, script);
+    await this.inner.run(netns, script);
     this.times.push(now() - t);
     this.scripts.push(script);
   }
@@ -197,6 +201,133 @@ function iptablesRestoreText(services: number, endpoints: number): string {
   );
 }
 
+// ---------------------------------------------------------------- the agent's path
+
+/** The Services of the run: `live` to start with, `base` with the ones added later. */
+function inputs() {
+  const base = input(S, E, 2 * REPS + 1);
+  const live = {
+    ...base,
+    services: base.services.slice(0, S),
+    endpointSlices: base.endpointSlices.slice(0, S),
+  };
+  return { base, live };
+}
+
+/**
+ * The single-Service changes, each a function of the repetition returning the next input: add
+ * a Service, replace one endpoint, remove a Service. Both paths get the same sequence.
+ */
+function changes(
+  base: ServiceProxyInput,
+  live: ServiceProxyInput,
+): [string, (i: number) => ServiceProxyInput][] {
+  let current = live;
+  let version = 0;
+  const bump = <T extends Service | EndpointSlice>(o: T): T => ({
+    ...o,
+    metadata: { ...o.metadata, resourceVersion: `changed-${++version}` },
+  });
+  return [
+    [
+      'add 1 Service',
+      () => {
+        const n = current.services.length + 1;
+        return (current = {
+          ...current,
+          services: base.services.slice(0, n),
+          endpointSlices: base.endpointSlices.slice(0, n),
+        });
+      },
+    ],
+    [
+      'replace 1 endpoint of a Service',
+      (i) => {
+        const slices = [...current.endpointSlices];
+        const s = slices[i];
+        slices[i] = bump({
+          ...s,
+          endpoints: [{ ...s.endpoints![0], addresses: [`10.250.${i}.1`] }, ...s.endpoints!.slice(1)],
+        });
+        return (current = { ...current, endpointSlices: slices });
+      },
+    ],
+    [
+      'remove 1 Service',
+      () =>
+        (current = {
+          ...current,
+          services: current.services.slice(0, -1),
+          endpointSlices: current.endpointSlices.slice(0, -1),
+        }),
+    ],
+  ];
+}
+
+interface AgentPath {
+  tables: number;
+  fullMs: number;
+  placeMs: number;
+  /** Medians per change. */
+  changes: Record<
+    string,
+    { total: number; render: number; place: number; nft: number; ops: number; dump: boolean }
+  >;
+}
+
+/**
+ * The agent's path (src/agent/service-proxy.ts), run inside `netns`: partial render, the diff
+ * placed in the shard tables, one transaction through libnftables; a full load first.
+ */
+async function agentPath(netns: string): Promise<AgentPath> {
+  const { base, live } = inputs();
+  const runner = new TimedRunner(new LibnftablesRunner(netns));
+  const syncer = new TableGroupSyncer(netns, runner, PROXY_SYNC_OPTIONS);
+  const renderer = new ServiceProxyRenderer();
+  const shards = new ProxyShards();
+  let t = now();
+  const placed = shards.place(renderer.render(live));
+  const placeMs = now() - t;
+  t = now();
+  await syncer.sync(placed.tables);
+  const fullMs = now() - t;
+  const out: AgentPath = { tables: placed.tables.length, fullMs, placeMs, changes: {} };
+  for (const [label, next] of changes(base, live)) {
+    const [render, place, nft, total] = [[], [], [], []] as number[][];
+    let ops = 0;
+    let dump = false;
+    for (let i = 0; i < REPS; i++) {
+      const input = next(i);
+      runner.times = [];
+      runner.scripts = [];
+      const t0 = now();
+      const r = renderer.render(input);
+      const t1 = now();
+      const { tables, diff } = shards.place(r);
+      const t2 = now();
+      const res = await syncer.sync(tables, diff);
+      total.push(now() - t0);
+      if (res.mode !== 'incremental' || !diff)
+        throw new Error(`${label}: ${res.mode} sync (${res.error ?? ''})`);
+      render.push(t1 - t0);
+      place.push(t2 - t1);
+      nft.push(runner.times[0]);
+      ops = res.ops;
+      dump ||= /^(add rule|add element|delete) /m.test(runner.scripts[0]);
+    }
+    out.changes[label] = {
+      total: median(total),
+      render: median(render),
+      place: median(place),
+      nft: median(nft),
+      ops,
+      dump,
+    };
+  }
+  await syncer.deleteTables(placed.tables);
+  return out;
+}
+
 // ---------------------------------------------------------------- the run
 
 async function main(): Promise<void> {
@@ -211,12 +342,7 @@ async function main(): Promise<void> {
   };
 
   // Render, pure.
-  const base = input(S, E, 2 * REPS + 1);
-  const live = {
-    ...base,
-    services: base.services.slice(0, S),
-    endpointSlices: base.endpointSlices.slice(0, S),
-  };
+  const { base, live } = inputs();
   const renders: number[] = [];
   let table = renderServiceProxy(live);
   for (let i = 0; i < 3; i++) {
@@ -239,24 +365,26 @@ async function main(): Promise<void> {
   await createNetns(NETNS);
   await createNetns(BASE_NETNS);
   try {
-    // Full load into fresh namespaces, first on the agent's path (src/agent/service-proxy.ts):
-    // the logical table placed in the common and shard tables (shards.ts), one nft transaction
-    // per table, PROXY_SYNC_OPTIONS.loadConcurrency at once. Then, as the baseline, in the other
-    // namespace: the one logical table in one transaction (the agent before the shards).
-    const runner = new TimedRunner();
-    const syncer = new TableGroupSyncer(NETNS, runner, PROXY_SYNC_OPTIONS);
-    const renderer = new ServiceProxyRenderer();
-    const shards = new ProxyShards();
-    t = now();
-    const placed = shards.place(renderer.render(live));
-    const placeMs = now() - t;
-    t = now();
-    await syncer.sync(placed.tables);
-    const fullMs = now() - t;
+    // The agent's path runs where the agent runs: in a process inside the node's namespace,
+    // since libnftables acts on the namespace of its caller (src/nft/libnftables.ts).
+    const agent = JSON.parse(
+      await exec([
+        'nsenter',
+        `--net=/run/netns/${NETNS}`,
+        process.execPath,
+        process.argv[1],
+        ...process.argv.slice(2),
+        '--agent-path-in',
+        NETNS,
+      ]),
+    ) as AgentPath;
     row(
-      `full load, agent path: ${placed.tables.length} tables, ${PROXY_SYNC_OPTIONS.loadConcurrency} nft at once`,
-      `${fmt(fullMs)} (+ render and placing ${fmt(placeMs)})`,
+      `full load, agent path: ${agent.tables} tables, ${PROXY_SYNC_OPTIONS.loadConcurrency} nft -f at once`,
+      `${fmt(agent.fullMs)} (+ render and placing ${fmt(agent.placeMs)})`,
     );
+
+    // The baseline, in the other namespace: the agent's path before the shards (partial render,
+    // one table, nft -f per sync), fed the same inputs.
     const baseRunner = new TimedRunner();
     const baseSyncer = new TableSyncer(BASE_NETNS, baseRunner, { deferChainDeletes: true });
     const baseRenderer = new ServiceProxyRenderer();
@@ -265,102 +393,32 @@ async function main(): Promise<void> {
     const baseFullMs = baseRunner.times[0];
     row(
       'full load, baseline: one table, one transaction',
-      `${fmt(baseFullMs)}; agent path ${(baseFullMs / fullMs).toFixed(1)}x faster`,
+      `${fmt(baseFullMs)}; agent path ${(baseFullMs / agent.fullMs).toFixed(1)}x faster`,
     );
-
-    // Incremental changes on top (add a Service, replace one endpoint, remove a Service), each
-    // input applied on both paths in turn: the partial render's diff, placed in the shards and
-    // sent in one transaction, against the same diff sent to the one table.
-    let current = live;
-    let version = 0;
-    const bump = <T extends Service | EndpointSlice>(o: T): T => ({
-      ...o,
-      metadata: { ...o.metadata, resourceVersion: `changed-${++version}` },
-    });
-    const changes: [string, (i: number) => ServiceProxyInput][] = [
-      [
-        'add 1 Service',
-        () => {
-          const n = current.services.length + 1;
-          return (current = {
-            ...current,
-            services: base.services.slice(0, n),
-            endpointSlices: base.endpointSlices.slice(0, n),
-          });
-        },
-      ],
-      [
-        'replace 1 endpoint of a Service',
-        (i) => {
-          const slices = [...current.endpointSlices];
-          const s = slices[i];
-          slices[i] = bump({
-            ...s,
-            endpoints: [{ ...s.endpoints![0], addresses: [`10.250.${i}.1`] }, ...s.endpoints!.slice(1)],
-          });
-          return (current = { ...current, endpointSlices: slices });
-        },
-      ],
-      [
-        'remove 1 Service',
-        () =>
-          (current = {
-            ...current,
-            services: current.services.slice(0, -1),
-            endpointSlices: current.endpointSlices.slice(0, -1),
-          }),
-      ],
-    ];
-    let addMs = 0;
-    for (const [label, next] of changes) {
-      const [render, place, nft, total, opsN, dump, baseTotal, baseNft] = [
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-        [],
-      ] as number[][];
+    for (const [label, next] of changes(base, live)) {
+      const [total, nft] = [[], []] as number[][];
       for (let i = 0; i < REPS; i++) {
         const input = next(i);
-        runner.times = [];
-        runner.scripts = [];
-        const t0 = now();
-        const r = renderer.render(input);
-        const t1 = now();
-        const { tables, diff } = shards.place(r);
-        const t2 = now();
-        const res = await syncer.sync(tables, diff);
-        total.push(now() - t0);
-        if (res.mode !== 'incremental' || !diff)
-          throw new Error(`${label}: ${res.mode} sync (${res.error ?? ''})`);
-        render.push(t1 - t0);
-        place.push(t2 - t1);
-        nft.push(runner.times[0]);
-        opsN.push(res.ops);
-        dump.push(/^(add rule|add element|delete) /m.test(runner.scripts[0]) ? 1 : 0);
-
         baseRunner.times = [];
-        const b0 = now();
-        const br = baseRenderer.render(input);
-        const bres = await baseSyncer.sync(br.table, br.diff);
-        baseTotal.push(now() - b0);
-        if (bres.mode !== 'incremental') throw new Error(`${label}, baseline: ${bres.mode} sync`);
-        baseNft.push(baseRunner.times[0]);
+        const t0 = now();
+        const r = baseRenderer.render(input);
+        const res = await baseSyncer.sync(r.table, r.diff);
+        total.push(now() - t0);
+        if (res.mode !== 'incremental') throw new Error(`${label}, baseline: ${res.mode} sync`);
+        nft.push(baseRunner.times[0]);
       }
-      if (label === 'add 1 Service') addMs = median(total);
+      const a = agent.changes[label];
       row(
         `${label}, agent path (median of ${REPS})`,
-        `${fmt(median(total))} (render ${fmt(median(render))}, place ${fmt(median(place))}, nft ${fmt(median(nft))}; ${opsN[0]} operations, ${dump.some(Boolean) ? 'with' : 'without'} chain dump)`,
+        `${fmt(a.total)} (render ${fmt(a.render)}, place ${fmt(a.place)}, nft ${fmt(a.nft)}; ${a.ops} operations, ${a.dump ? 'with' : 'without'} chain dump)`,
       );
       row(
         `${label}, baseline: one table`,
-        `${fmt(median(baseTotal))} (nft ${fmt(median(baseNft))}); agent path ${(median(baseTotal) / median(total)).toFixed(1)}x faster`,
+        `${fmt(median(total))} (nft ${fmt(median(nft))}); agent path ${(median(total) / a.total).toFixed(1)}x faster`,
       );
     }
-    await syncer.deleteTables(placed.tables);
+    const addMs = agent.changes['add 1 Service'].total;
+    const fullMs = agent.fullMs;
     await baseSyncer.deleteTable(table);
     // The same one-table load with nft's default malloc (execNftRunner asks glibc for huge
     // pages and large heap steps, src/nft/apply.ts).
@@ -419,7 +477,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
+(opt['agent-path-in']
+  ? agentPath(opt['agent-path-in']).then((r) => process.stdout.write(JSON.stringify(r)))
+  : main()
+).catch((e) => {
   console.error(e);
   process.exit(1);
 });

@@ -162,6 +162,16 @@ describe('TableGroupSyncer', () => {
     );
   });
 
+  it('runs full loads with the load runner, diffs with its own', async () => {
+    const loads = new RecordingRunner();
+    const diffs = new RecordingRunner();
+    const s = new TableGroupSyncer('pn-tnftsp-unit', diffs, { loadRunner: loads, loadConcurrency: 2 });
+    await s.sync([miniProxy(), other()]);
+    await s.sync([changed(), other()]);
+    expect(loads.scripts).toHaveLength(2);
+    expect(diffs.scripts).toHaveLength(1);
+  });
+
   it("uses the renderer's diffs only when they start from the applied tables", async () => {
     const runner = new RecordingRunner();
     const s = new TableGroupSyncer('pn-tnftsp-unit', runner);

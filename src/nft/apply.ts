@@ -69,8 +69,13 @@ export interface SyncOptions {
    * without.
    */
   deferChainDeletes?: boolean;
-  /** Full loads of a group run this many `nft` processes at once (default 1). */
+  /** Full loads of a group run this many transactions at once (default 1). */
   loadConcurrency?: number;
+  /**
+   * Runs full loads instead of the syncer's runner: `nft -f` processes, which can run side by
+   * side, where an in-process runner (libnftables.ts) runs one transaction at a time.
+   */
+  loadRunner?: NftRunner;
 }
 
 /** Chains left waiting (deferChainDeletes) before a sync pays the chain dump to delete them. */
@@ -226,7 +231,7 @@ export class TableGroupSyncer {
   }
 
   private send(tx: Transaction): Promise<void> {
-    return this.runner.run(this.netns, formatTransaction(tx));
+    return (this.options.loadRunner ?? this.runner).run(this.netns, formatTransaction(tx));
   }
 }
 

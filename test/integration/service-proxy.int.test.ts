@@ -239,6 +239,40 @@ describeAsRoot('Service proxy rulesets in the kernel (root)', () => {
     }
   });
 
+  it("syncs through the agent's libnftables runner from inside the namespace, and reports nft's errors", async () => {
+    // A process started inside the node's namespace, as the agent is (src/main/agent.ts): the
+    // runner acts on the namespace of its caller, and refuses any other.
+    const first = shardProxyTable(renderServiceProxy(proxyInput(cluster, 'node-1')));
+    const second = shardProxyTable(renderServiceProxy(proxyInput(without(cluster, 'api-lb'), 'node-1')));
+    await new TableGroupSyncer(NODE).deleteTables(first);
+    const out = await execCapture(
+      [
+        'nsenter',
+        `--net=/run/netns/${NODE}`,
+        process.execPath,
+        '--input-type=module',
+        '-e',
+        INSIDE,
+        NODE,
+        POD,
+      ],
+      { input: JSON.stringify([first, second]) },
+    );
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({
+      modes: ['full', 'incremental', 'incremental'],
+      conflict: expect.stringMatching(/^nft: .*(exists|busy)/is),
+      other: expect.stringMatching(/asked for pn-tsp-pod/),
+    });
+    // What the kernel holds now: `first` again (the conflict's resync), seen from outside.
+    for (const t of first) {
+      const kernel = await kernelShape(NODE, t.name);
+      expect(kernel.sets, t.name).toEqual(irShape(t).sets);
+      expect(kernel.chains, t.name).toEqual({ ...mapValues(kernel.chains, () => 0), ...irShape(t).chains });
+    }
+    await new TableGroupSyncer(NODE).deleteTables(first);
+  });
+
   it('carries real connections: DNAT from the node, reject without endpoints, hairpin SNAT', async () => {
     // node-1 of the scenario: the pod api-1 (10.244.0.2) serves 8080 behind shop/api-local
     // (internalTrafficPolicy Local, so its only endpoint is that pod).
@@ -302,3 +336,30 @@ c.on('end',()=>{process.stdout.write(d);process.exit(0)});
 c.on('error',e=>{if(retry==='1'&&Date.now()<end){c.destroy();return setTimeout(go,50)}
 process.stdout.write('error '+e.code+'\\n');process.exit(0)});
 c.on('timeout',()=>{process.stdout.write('error timeout\\n');process.exit(0)});})();`;
+
+// Run inside the node's namespace (argv: node namespace, another namespace; stdin: the two
+// groups of tables): full load, a diff, a diff back, then a conflicting element added behind
+// the runner's back so that the next diff fails with nft's error, and a call for another
+// namespace, which the runner refuses.
+const INSIDE = `
+import { readFileSync } from 'node:fs';
+const dist = ${JSON.stringify(new URL('../../dist/', import.meta.url).href)};
+const { TableGroupSyncer } = await import(dist + 'nft/apply.js');
+const { LibnftablesRunner } = await import(dist + 'nft/libnftables.js');
+const [node, other] = process.argv.slice(1);
+const [first, second] = JSON.parse(readFileSync(0, 'utf8'));
+const runner = new LibnftablesRunner(node);
+const syncer = new TableGroupSyncer(node, runner);
+const modes = [];
+for (const t of [first, second, first]) modes.push((await syncer.sync(t)).mode);
+const [table, set, el] = first.flatMap((t) =>
+  t.sets.filter((s) => s.name === 'service-ips').flatMap((s) =>
+    s.elements.filter((e) => /^shop\\/api-lb[ :]/.test(e.comment ?? '')).map((e) => [t.name, s.name, e])))[0];
+await syncer.sync(second);
+await runner.run(node, 'add element ip ' + table + ' ' + set + ' { ' + el.key.join(' . ') + ' : drop }\\n');
+const res = await syncer.sync(first);
+const conflict = res.mode === 'resync' ? res.error : 'no resync: ' + res.mode;
+let refused = '';
+try { await runner.run(other, 'add table ip pn-tsp-x\\n'); } catch (e) { refused = e.message; }
+process.stdout.write(JSON.stringify({ modes, conflict, other: refused }));
+`;

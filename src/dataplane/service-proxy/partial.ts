@@ -241,7 +241,12 @@ const retarget = (tx: Transaction | undefined, table: Transaction['table']): Tra
 /** An object's resourceVersion, or its whole content when it has none (objects built in tests). */
 const version = (o: KubeObject) => o.metadata?.resourceVersion ?? JSON.stringify(o);
 
-const serviceVersion = (svc: Service, own: EndpointSlice[]) => [version(svc), ...own.map(version)].join(' ');
+/** The versions of a Service and its slices (a loop: this runs for every Service on every sync). */
+function serviceVersion(svc: Service, own: EndpointSlice[]): string {
+  let v = version(svc);
+  for (const s of own) v += ` ${version(s)}`;
+  return v;
+}
 
 function globalVersion(input: ServiceProxyInput): string {
   const { clusterName, nodeName, nodeIP, config } = input;

@@ -36,11 +36,13 @@ import { CHAIN, SET } from './names.js';
 import type { ProxyRender } from './partial.js';
 
 /**
- * Shard tables per node. More shards validate fewer chains per change, but nft 1.0.6 pays for
- * every table in the namespace on every run (apply.ts); one chain and element added at 10,000
- * Services x 5 took 150-170 ms in 1 table, 54-63 ms in 4 shards, 34-46 ms in 8, 28-40 ms in 16.
+ * Shard tables per node. More shards validate fewer chains per change; each costs one more map
+ * lookup for the first packet of a connection, and `nft -f` ~1.5-3 ms per run (apply.ts), which
+ * the agent's libnftables runner does not pay. One chain and element added at 10,000 Services
+ * x 5: with nft -f 150-170 ms in 1 table, 54-63 ms in 4 shards, 34-46 ms in 8, 28-40 ms in 16;
+ * through libnftables 18-19 ms in 8 shards, 12 ms in 16.
  */
-export const SHARDS = 8;
+export const SHARDS = 16;
 
 /** Sets whose elements point into a Service port's chains: they go with those chains. */
 const SHARD_SETS: ReadonlySet<string> = new Set([SET.serviceIPs, SET.serviceNodePorts]);
