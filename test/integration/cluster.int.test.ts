@@ -223,20 +223,25 @@ spec:
     }
     expect(now.map(commandLine), 'processes in the pods 10 s after the restart').toHaveLength(processes);
     const server = after.find((p) => p.name === 'server')!;
-    expect(
-      podnet([
+    // The server is a new process: it may not listen yet when the count settles (CI once saw
+    // an empty answer here), so give it up to 10 s, and show curl's error if it never answers.
+    let answer = { code: null as number | null, out: '', err: '' };
+    for (let i = 0; i < 20 && answer.out !== 'server'; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 500));
+      answer = podnet([
         'exec',
         'client',
         '--name',
         name,
         '--',
         'curl',
-        '-s',
+        '-sS',
         '-m',
         '5',
         `http://${server.ip}:8080/hostname`,
-      ]).out,
-    ).toBe('server');
+      ]);
+    }
+    expect(answer.out, `curl exit ${answer.code}: ${answer.err}`).toBe('server');
 
     const clientFile = join(stateRoot, `${name}-client.yaml`);
     writeFileSync(clientFile, pods.split('---')[1]); // the client pod
