@@ -1,12 +1,12 @@
-// The only part of src/nft that touches the machine: it runs `nft -f -` inside a network
-// namespace and keeps one table, or a group of tables (the Service proxy's shards), in step
-// with what a renderer produced; a group's changes go to the kernel in one transaction. The first sync loads the
-// whole table in one transaction; later syncs send only the diff; a diff that fails (someone
-// changed the table behind our back, or our idea of it was wrong) is followed at once by a full
-// resync, which deletes the table and loads it again (kube-proxy's needFullSync after a failed
-// partial sync, pkg/proxy/nftables/proxier.go). A renderer that knows what changed can hand
-// over the diff itself (src/dataplane/service-proxy/partial.ts), which spares comparing two
-// whole tables.
+// The part of src/nft that touches the machine (with libnftables.ts): it runs `nft -f -`
+// inside a network namespace and keeps one table, or a group of tables (the Service proxy's
+// shards), in step with what a renderer produced; a group's changes go to the kernel in one
+// transaction. The first sync loads the whole table in one transaction; later syncs send only
+// the diff; a diff that fails (someone changed the table behind our back, or our idea of it was
+// wrong) is followed at once by a full resync, which deletes the table and loads it again
+// (kube-proxy's needFullSync after a failed partial sync, pkg/proxy/nftables/proxier.go). A
+// renderer that knows what changed can hand over the diff itself
+// (src/dataplane/service-proxy/partial.ts), which spares comparing two whole tables.
 import { exec } from '../host/exec.js';
 import { assertOwned } from '../host/netns.js';
 import { diffTables } from './diff.js';

@@ -113,6 +113,15 @@ export const LOG_PREFIX_MAX = 127;
 /** nft object names are limited to 255 characters (NFT_NAME_MAXLEN 256 with the NUL). */
 export const NAME_MAX = 255;
 
+/** The named sets a rule reads or writes. */
+export function setsOfRule(r: Rule): string[] {
+  const out: string[] = [];
+  for (const m of r.matches) if (m.kind === 'lookup') out.push(m.set);
+  for (const s of r.statements) if (s.kind === 'update') out.push(s.set);
+  if (r.verdict?.kind === 'vmap') out.push(r.verdict.map);
+  return out;
+}
+
 /** How a table is addressed in commands: `ip pn-podnet-proxy`. */
 export const tableRef = (t: Pick<Table, 'family' | 'name'>) => `${t.family} ${t.name}`;
 

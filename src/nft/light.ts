@@ -24,7 +24,7 @@
 //     know the set ("No such file or directory");
 //   - rules of base chains (`add chain` on a base chain would have to repeat its hook);
 //   - elements of interval sets, whose adjacent ranges nft works out from the cached elements.
-import { tableRef, type NftSet, type Rule, type Table } from './ir.js';
+import { setsOfRule, tableRef, type NftSet, type Table } from './ir.js';
 import type { NftOp, Transaction } from './ops.js';
 import { formatElement, formatOp, formatRule, formatSetBody } from './text.js';
 
@@ -58,7 +58,7 @@ export function formatWithoutChainCache(tx: Transaction, table: Table): string |
     if (op.kind === 'set') created.add(op.set.name);
     if (op.kind === 'rule') {
       if (baseChains.has(op.chain)) return undefined;
-      if (setsOf(op.rule).some((s) => !created.has(s))) return undefined;
+      if (setsOfRule(op.rule).some((s) => !created.has(s))) return undefined;
     }
     if (op.kind === 'element') {
       const set = sets.get(op.set);
@@ -118,13 +118,4 @@ function runOf(ops: NftOp[], i: number): NftOp[] {
   let j = i + 1;
   while (j < ops.length && target(ops[j]) === key) j++;
   return ops.slice(i, j);
-}
-
-/** The named sets a rule reads or writes. */
-function setsOf(r: Rule): string[] {
-  const out: string[] = [];
-  for (const m of r.matches) if (m.kind === 'lookup') out.push(m.set);
-  for (const s of r.statements) if (s.kind === 'update') out.push(s.set);
-  if (r.verdict?.kind === 'vmap') out.push(r.verdict.map);
-  return out;
 }

@@ -29,7 +29,15 @@
 // rest (NAT chains see only new connections). The tracer runs the same hooks over these
 // tables, and agreement.test.ts checks they do what the logical table does.
 import { fnv1a } from '../../controllers/names.js';
-import { keyText, type Chain, type Element, type NftSet, type Rule, type Table } from '../../nft/ir.js';
+import {
+  keyText,
+  setsOfRule,
+  type Chain,
+  type Element,
+  type NftSet,
+  type Rule,
+  type Table,
+} from '../../nft/ir.js';
 import type { GroupDiff } from '../../nft/apply.js';
 import type { NftOp, Transaction } from '../../nft/ops.js';
 import { CHAIN, SET } from './names.js';
@@ -137,7 +145,7 @@ function placeStaticChain(chain: Chain, shards: number): { inCommon: Chain; inSh
   const shard: Rule[] = [];
   const both = SHARD_CHAINS.has(chain.name);
   for (const r of chain.rules) {
-    const sets = setsOf(r);
+    const sets = setsOfRule(r);
     if (sets.some((s) => SHARD_SETS.has(s))) {
       if (!both) throw new Error(`shards: chain ${chain.name} reads a shard map but is not in the shards`);
       shard.push(r);
@@ -164,14 +172,6 @@ function inPart(r: Rule, p: number): Rule {
     matches: r.matches.map((m) => (m.kind === 'lookup' ? { ...m, set: name(m.set) } : m)),
     ...(r.verdict?.kind === 'vmap' ? { verdict: { ...r.verdict, map: name(r.verdict.map) } } : {}),
   };
-}
-
-function setsOf(r: Rule): string[] {
-  const out: string[] = [];
-  for (const m of r.matches) if (m.kind === 'lookup') out.push(m.set);
-  for (const s of r.statements) if (s.kind === 'update') out.push(s.set);
-  if (r.verdict?.kind === 'vmap') out.push(r.verdict.map);
-  return out;
 }
 
 /**
