@@ -153,23 +153,33 @@ describe('TableGroupSyncer', () => {
     const runner = new RecordingRunner();
     const s = new TableGroupSyncer('pn-tnftsp-unit', runner, { loadConcurrency: 2 });
     expect(await s.sync([miniProxy(), other()])).toMatchObject({ mode: 'full' });
-    expect(runner.scripts).toHaveLength(2);
+    expect(runner.scripts).toHaveLength(1);
     const changedOther = { ...changed(), name: 'pn-test-proxy-0' };
     expect(await s.sync([changed(), changedOther])).toEqual({ mode: 'incremental', ops: 2 });
-    expect(runner.scripts).toHaveLength(3);
-    expect(runner.scripts[2]).toMatch(
+    expect(runner.scripts).toHaveLength(2);
+    expect(runner.scripts[1]).toMatch(
       /^add map ip pn-test-proxy service-ips [^\n]+\nadd map ip pn-test-proxy-0 service-ips /,
     );
   });
 
-  it('runs full loads with the load runner, diffs with its own', async () => {
+  it('loads a small group in one transaction, a large one per table with the load runner', async () => {
     const loads = new RecordingRunner();
-    const diffs = new RecordingRunner();
-    const s = new TableGroupSyncer('pn-tnftsp-unit', diffs, { loadRunner: loads, loadConcurrency: 2 });
+    const own = new RecordingRunner();
+    const s = new TableGroupSyncer('pn-tnftsp-unit', own, { loadRunner: loads, loadConcurrency: 2 });
     await s.sync([miniProxy(), other()]);
+    expect(own.scripts).toHaveLength(1);
+    expect(own.scripts[0]).toMatch(/^add table ip pn-test-proxy\n[^]*^add table ip pn-test-proxy-0\n/m);
     await s.sync([changed(), other()]);
+    expect(own.scripts).toHaveLength(2);
+    expect(loads.scripts).toEqual([]);
+    const big = (name: string): Table => ({
+      ...miniProxy(),
+      name,
+      chains: Array.from({ length: 10_001 }, (_, i) => ({ name: `c${i}`, rules: [] })),
+    });
+    const large = new TableGroupSyncer('pn-tnftsp-unit', own, { loadRunner: loads, loadConcurrency: 2 });
+    await large.sync([big('pn-test-a'), big('pn-test-b')]);
     expect(loads.scripts).toHaveLength(2);
-    expect(diffs.scripts).toHaveLength(1);
   });
 
   it("uses the renderer's diffs only when they start from the applied tables", async () => {
