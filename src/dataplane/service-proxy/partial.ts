@@ -42,11 +42,23 @@ interface ServiceEntry {
   keys: string[];
 }
 
+/**
+ * A render's table, built on first use. Renders hold their own and (for the diff) the previous
+ * one's, never another render: a chain of renders would keep every listed object of every sync.
+ */
+interface LazyTable {
+  table?: Table;
+  assemble: () => Table;
+}
+
+const tableOf = (lazy: LazyTable) => (lazy.table ??= lazy.assemble());
+
 interface State {
   /** Everything that is not a Service or an EndpointSlice. */
   global: string;
-  /** The last render. */
-  render: ProxyRender;
+  /** The last render's table and generation. */
+  lazy: LazyTable;
+  generation: number;
   services: Map<string, ServiceEntry>;
   /** Every port, in name order: the order renderServiceProxy renders them in. */
   ports: PortEntry[];
@@ -79,13 +91,9 @@ export class ServiceProxyRenderer {
       const present = new Set(input.services.map(serviceKey));
       for (const key of last.services.keys()) if (!present.has(key)) changed.set(key, undefined);
     }
-    const previous = last.render;
+    const previous = { lazy: last.lazy, generation: last.generation };
     const ref = { family: 'ip' as const, name: proxyTableName(input.clusterName) };
-    if (changed.size === 0) {
-      const render = this.lazyRender(() => previous.table, previous, { table: ref, ops: [] });
-      last.render = render;
-      return render;
-    }
+    if (changed.size === 0) return this.lazyRender(last, last.lazy, previous, { table: ref, ops: [] });
 
     const before: PortEntry[] = [];
     const after: PortEntry[] = [];
@@ -106,12 +114,14 @@ export class ServiceProxyRenderer {
     const gone = new Set(before);
     if (gone.size > 0) last.ports = last.ports.filter((p) => !gone.has(p));
     for (const p of after) insertSorted(last.ports, p);
-    const assemble = this.assembler(input, last.ports, last.claims.contested === 0);
+    const snapshot = fragments(last.ports);
+    const unique = last.claims.contested === 0;
+    const lazy: LazyTable = { assemble: () => assembleTable(input, snapshot, unique) };
     // An element key that another Service asks for too belongs to the first in name order,
     // which only the whole tables show: diff those then (rare: two Services claiming one
     // external IP and port).
     const tx = contested
-      ? diffTables(previous.table, assemble())
+      ? diffTables(tableOf(previous.lazy), tableOf(lazy))
       : retarget(
           diffTables(
             assembleTable(input, fragments(before.sort(byName))),
@@ -119,34 +129,33 @@ export class ServiceProxyRenderer {
           ),
           ref,
         );
-    const render = this.lazyRender(assemble, tx && previous, tx);
-    last.render = render;
-    return render;
+    return this.lazyRender(last, lazy, previous, tx);
   }
 
-  /** A render whose table is built when first asked for, from the ports as they are now. */
-  private lazyRender(assemble: () => Table, from?: ProxyRender, tx?: Transaction): ProxyRender {
-    let table: Table | undefined;
+  /** The render of `lazy`, which becomes the last one; with the diff from `from`, if any. */
+  private lazyRender(
+    state: State,
+    lazy: LazyTable,
+    from?: { lazy: LazyTable; generation: number },
+    tx?: Transaction,
+  ): ProxyRender {
     const render: ProxyRender = {
       get table() {
-        return (table ??= assemble());
+        return tableOf(lazy);
       },
       generation: ++this.generation,
     };
     if (from && tx)
       render.diff = {
         get from() {
-          return from.table;
+          return tableOf(from.lazy);
         },
         fromGeneration: from.generation,
         tx,
       };
+    state.lazy = lazy;
+    state.generation = render.generation;
     return render;
-  }
-
-  private assembler(input: ServiceProxyInput, ports: PortEntry[], unique: boolean): () => Table {
-    const snapshot = fragments(ports);
-    return () => assembleTable(input, snapshot, unique);
   }
 
   private renderAll(
@@ -165,9 +174,9 @@ export class ServiceProxyRenderer {
     }
     const ports = [...services.values()].flatMap((s) => s.ports).sort(byName);
     const table = assembleTable(input, fragments(ports), claims.contested === 0);
-    const render = this.lazyRender(() => table);
-    this.last = { global, render, services, ports, claims };
-    return render;
+    const lazy: LazyTable = { table, assemble: () => table };
+    this.last = { global, lazy, generation: 0, services, ports, claims };
+    return this.lazyRender(this.last, lazy);
   }
 }
 
