@@ -175,7 +175,8 @@ export class TableGroupSyncer {
     for (const tx of txs)
       for (const op of tx.ops)
         if (op.verb === 'add' && op.kind === 'chain') staleOf(tx.table.name).delete(op.chain);
-    const isChainDelete = (op: NftOp) => op.verb === 'delete' && op.kind === 'chain';
+    const isChainDelete = (op: NftOp): op is Extract<NftOp, { verb: 'flush' | 'delete'; kind: 'chain' }> =>
+      op.verb === 'delete' && op.kind === 'chain';
     const light: string[] = [];
     for (let i = 0; i < txs.length && light.length === i; i++) {
       const tx = txs[i];
@@ -191,8 +192,7 @@ export class TableGroupSyncer {
           tables[i],
         );
         if (text !== undefined)
-          for (const op of tx.ops)
-            if (isChainDelete(op)) staleOf(tx.table.name).add((op as { chain: string }).chain);
+          for (const op of tx.ops) if (isChainDelete(op)) staleOf(tx.table.name).add(op.chain);
       }
       if (text !== undefined) light.push(text);
     }
@@ -205,10 +205,7 @@ export class TableGroupSyncer {
           ops: [
             ...tx.ops,
             ...[...(stale.get(tx.table.name) ?? [])]
-              .filter(
-                (chain) =>
-                  !tx.ops.some((op) => isChainDelete(op) && (op as { chain: string }).chain === chain),
-              )
+              .filter((chain) => !tx.ops.some((op) => isChainDelete(op) && op.chain === chain))
               .map((chain): NftOp => ({ verb: 'delete', kind: 'chain', chain })),
           ],
         }),

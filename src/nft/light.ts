@@ -36,10 +36,14 @@ export function formatWithoutChainCache(tx: Transaction, table: Table): string |
   const baseChains = new Set(table.chains.filter((c) => c.base).map((c) => c.name));
   const sets = new Map(table.sets.map((s) => [s.name, s]));
   const created = new Set<string>();
-  // The sets written whole, at the position of the last operation on each.
+  // The sets written whole (those losing an element), at the position of the last operation
+  // on each.
+  const lastElementOp = new Map<string, number>();
   const reload = new Map<string, number>();
   tx.ops.forEach((op, i) => {
-    if (op.kind === 'element' && op.verb === 'delete') reload.set(op.set, i);
+    if (op.kind !== 'element') return;
+    lastElementOp.set(op.set, i);
+    if (op.verb === 'delete') reload.set(op.set, i);
   });
   for (const name of reload.keys()) {
     const set = sets.get(name);
@@ -49,10 +53,8 @@ export function formatWithoutChainCache(tx: Transaction, table: Table): string |
       set.flags?.some((f) => f === 'dynamic' || f === 'interval')
     )
       return undefined;
+    reload.set(name, lastElementOp.get(name)!);
   }
-  tx.ops.forEach((op, i) => {
-    if (op.kind === 'element' && reload.has(op.set)) reload.set(op.set, i);
-  });
   for (const op of tx.ops) {
     if ((op.verb === 'delete' && op.kind !== 'element') || op.kind === 'table') return undefined;
     if (op.kind === 'set') created.add(op.set.name);

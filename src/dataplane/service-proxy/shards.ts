@@ -29,17 +29,10 @@
 // rest (NAT chains see only new connections). The tracer runs the same hooks over these
 // tables, and agreement.test.ts checks they do what the logical table does.
 import { fnv1a } from '../../controllers/names.js';
-import {
-  keyText,
-  setsOfRule,
-  type Chain,
-  type Element,
-  type NftSet,
-  type Rule,
-  type Table,
-} from '../../nft/ir.js';
+import { keyText, setsOfRule, type Chain, type Element, type Rule, type Table } from '../../nft/ir.js';
 import type { GroupDiff } from '../../nft/apply.js';
 import type { NftOp, Transaction } from '../../nft/ops.js';
+import { TableModel } from '../../nft/table-model.js';
 import { CHAIN, SET } from './names.js';
 import type { ProxyRender } from './partial.js';
 
@@ -120,11 +113,15 @@ export function shardProxyTable(logical: Table, shards = SHARDS): Table[] {
     const owned = ownedIndex(set.name, shards);
     if (owned !== undefined) tables[owned].sets.push(set);
     else if (SHARD_SETS.has(set.name)) {
-      for (const t of shardTables) t.sets.push({ ...set, elements: [] });
+      const copies = shardTables.map((t) => {
+        const copy = { ...set, elements: [] as Element[] };
+        t.sets.push(copy);
+        return copy;
+      });
       for (const e of set.elements) {
         const i = elementIndex(e, shards);
         if (i === undefined) throw new Error(`shards: element of ${set.name} points outside a Service port`);
-        tables[i].sets.find((s) => s.name === set.name)!.elements.push(e);
+        copies[i - 1].elements.push(e);
       }
     } else if (PARTED_SETS.has(set.name)) {
       const parts = Array.from({ length: shards }, (_, p) => ({
@@ -245,78 +242,3 @@ export class ProxyShards {
     return { tables, diff: { from, txs: placed } };
   }
 }
-
-/**
- * A physical table kept by name, so that a diff's operations apply in proportion to their
- * number; chains and sets it shares with the renders are copied before they change.
- */
-class TableModel {
-  private readonly chains = new Map<string, Chain>();
-  private readonly sets = new Map<string, { def: NftSet; elements: Map<string, Element> }>();
-
-  constructor(private readonly table: Table) {
-    for (const c of table.chains) this.chains.set(c.name, c);
-    for (const set of table.sets) this.sets.set(set.name, { def: set, elements: elementMap(set) });
-  }
-
-  /** Applies the operations (as the kernel would) and returns the table that results. */
-  apply(ops: readonly NftOp[]): Table {
-    const copied = new Set<string>();
-    const own = (name: string) => {
-      const c = this.chains.get(name);
-      if (!c) throw new Error(`shards: no chain ${name} in ${this.table.name}`);
-      if (copied.has(name)) return c;
-      const copy = { ...c, rules: [...c.rules] };
-      this.chains.set(name, copy);
-      copied.add(name);
-      return copy;
-    };
-    const changedSets = new Set<string>();
-    for (const op of ops) {
-      switch (op.kind) {
-        case 'chain':
-          if (op.verb === 'add') {
-            if (!this.chains.has(op.chain)) {
-              this.chains.set(
-                op.chain,
-                op.base ? { name: op.chain, base: op.base, rules: [] } : { name: op.chain, rules: [] },
-              );
-              copied.add(op.chain);
-            }
-          } else if (op.verb === 'flush') own(op.chain).rules.length = 0;
-          else this.chains.delete(op.chain);
-          break;
-        case 'rule':
-          own(op.chain).rules.push(op.rule);
-          break;
-        case 'set':
-          if (op.verb === 'add') {
-            if (!this.sets.has(op.set.name))
-              this.sets.set(op.set.name, { def: { ...op.set, elements: [] }, elements: new Map() });
-          } else this.sets.delete(op.set);
-          break;
-        case 'element': {
-          const set = this.sets.get(op.set);
-          if (!set) throw new Error(`shards: no set ${op.set} in ${this.table.name}`);
-          if (op.verb === 'add') set.elements.set(keyText(op.element.key), op.element);
-          else set.elements.delete(keyText(op.element.key));
-          changedSets.add(op.set);
-          break;
-        }
-        case 'table':
-          throw new Error('shards: table operations are not placed');
-      }
-    }
-    for (const name of changedSets) {
-      const set = this.sets.get(name);
-      if (set) set.def = { ...set.def, elements: [...set.elements.values()] };
-    }
-    return {
-      ...this.table,
-      chains: [...this.chains.values()],
-      sets: [...this.sets.values()].map((s) => s.def),
-    };
-  }
-}
-
-const elementMap = (set: NftSet) => new Map(set.elements.map((e) => [keyText(e.key), e]));
