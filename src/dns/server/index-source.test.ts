@@ -6,7 +6,7 @@ import type { ListResult, WatchEnd, WatchEvent, WatchHandle } from '../../client
 import { clusterIPService, ns, pod } from '../fixture.test-util.js';
 import { answer, type DnsIndex } from '../records.js';
 import { ApiIndexSource } from './index-source.js';
-import type { WatchClient } from './reflector.js';
+import type { WatchClient } from '../../client/reflector.js';
 
 interface FakeWatch {
   kind: string;

@@ -15,7 +15,7 @@
 import { emptyCluster } from '../../api/cluster.js';
 import type { EndpointSlice, Namespace, Pod, Service } from '../../api/types.js';
 import { buildDnsIndex, type DnsIndex, type DnsOptions } from '../records.js';
-import { Reflector, type WatchClient } from './reflector.js';
+import { Reflector, type WatchClient } from '../../client/reflector.js';
 import { trimForDns } from './trim.js';
 
 /** The kinds watched: Pods only when the pods mode reads them. */

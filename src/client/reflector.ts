@@ -3,8 +3,10 @@
 // the server ends normally is resumed from the last version seen (after 100 ms); a 410 Expired, a refused
 // request or a dropped connection lists again, after a back-off that doubles from 100 ms to 5 s
 // while the API server does not answer. The last good objects stay in use meanwhile.
-import type { KubeObject } from '../../api/types.js';
-import type { ListResult, WatchEvent, WatchHandle } from '../../client/http-client.js';
+// Every change is reported with what changed, so that a consumer can redo only that part of its
+// work (client-go's ResourceEventHandler); a (re)list is reported as such: anything may differ.
+import type { KubeObject } from '../api/types.js';
+import type { ListResult, WatchEvent, WatchHandle } from './http-client.js';
 
 /** The part of HttpObjectClient a reflector uses (fakes implement it in tests). */
 export interface WatchClient {
@@ -22,12 +24,21 @@ export interface ReflectorOptions {
   /** What is kept of each object (trim.ts). */
   normalize?: (o: KubeObject) => KubeObject;
   /** Called after every change of the objects, and after every (re)list. */
-  onChange: () => void;
+  onChange: (change: ReflectorChange) => void;
   log?: (line: string) => void;
   backoff?: { minMs: number; maxMs: number };
 }
 
-const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+/**
+ * A (re)list replaced every object; an event changed one: `old` is what was kept before (absent
+ * when it was added), `object` what is kept now (absent when it was deleted).
+ */
+export type ReflectorChange =
+  | { type: 'list' }
+  | { type: 'event'; key: string; old?: KubeObject; object?: KubeObject };
+
+/** `namespace/name` (`/name` for a cluster-scoped object): the key of items() and get(). */
+export const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 export class Reflector {
   private objects = new Map<string, KubeObject>();
@@ -56,6 +67,11 @@ export class Reflector {
 
   items(): KubeObject[] {
     return [...this.objects.values()];
+  }
+
+  /** The object kept under `namespace/name`. */
+  get(key: string): KubeObject | undefined {
+    return this.objects.get(key);
   }
 
   private async run(): Promise<void> {
@@ -94,18 +110,24 @@ export class Reflector {
     const normalize = this.opts.normalize ?? ((o) => o);
     this.objects = new Map(items.map((o) => [keyOf(o), normalize(o)]));
     this.synced = true;
-    this.opts.onChange();
+    this.opts.onChange({ type: 'list' });
     return resourceVersion;
   }
 
   /** Applies one event; returns the resourceVersion it brings. */
   private apply(e: WatchEvent<KubeObject>): string | undefined {
-    if (e.type === 'ADDED' || e.type === 'MODIFIED') {
-      this.objects.set(keyOf(e.object), (this.opts.normalize ?? ((o) => o))(e.object));
-    } else if (e.type === 'DELETED') {
-      this.objects.delete(keyOf(e.object));
+    if (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED') {
+      const key = keyOf(e.object);
+      const old = this.objects.get(key);
+      if (e.type === 'DELETED') {
+        this.objects.delete(key);
+        this.opts.onChange({ type: 'event', key, ...(old ? { old } : {}) });
+      } else {
+        const object = (this.opts.normalize ?? ((o) => o))(e.object);
+        this.objects.set(key, object);
+        this.opts.onChange({ type: 'event', key, ...(old ? { old } : {}), object });
+      }
     }
-    if (e.type !== 'BOOKMARK') this.opts.onChange();
     return e.object.metadata?.resourceVersion;
   }
 
