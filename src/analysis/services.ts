@@ -8,6 +8,7 @@ import type { Endpoint, EndpointSlice, Node, Protocol, Service, ServicePort } fr
 import { nodeInternalIP } from '../controllers/kubelet-sim.js';
 import { SERVICE_NAME_LABEL } from '../controllers/endpointslice/reconcile.js';
 import { lbAddress } from '../controllers/loadbalancer.js';
+import { cidrContains, formatCIDR, parseCIDR, parseIP } from '../lib/netaddr/index.js';
 
 export type ServiceAccess = 'clusterIP' | 'nodePort' | 'loadBalancer' | 'externalIP';
 
@@ -162,6 +163,29 @@ export function chooseEndpoints(
       };
   }
   return { candidates: usable, all, reason: why };
+}
+
+/**
+ * The IPv4 prefixes of spec.loadBalancerSourceRanges, spaces trimmed and host bits cleared, as
+ * kube-proxy reads them (pkg/proxy/serviceport.go: ranges of the other family are ignored by
+ * this family's proxy; its tests keep " 203.0.113.0/25" working). Empty: no restriction.
+ */
+export function loadBalancerSourceRanges(svc: Service): string[] {
+  if (svc.spec?.type !== 'LoadBalancer') return [];
+  return (svc.spec.loadBalancerSourceRanges ?? []).flatMap((r) => {
+    const c = parseCIDR(r.trim());
+    return c?.family === 4 ? [formatCIDR(c)] : [];
+  });
+}
+
+/**
+ * Whether traffic from `source` to a LoadBalancer IP of `svc` passes its source ranges
+ * (kube-proxy's firewall chain; NodePorts, ClusterIPs and external IPs are not restricted).
+ */
+export function loadBalancerSourceAllowed(svc: Service, source: string): boolean {
+  const ranges = loadBalancerSourceRanges(svc);
+  const ip = parseIP(source);
+  return ranges.length === 0 || (!!ip && ranges.some((r) => cidrContains(parseCIDR(r)!, ip)));
 }
 
 /**

@@ -121,6 +121,15 @@ spec:
 ---
 apiVersion: v1
 kind: Service
+metadata: {name: web-ranges}
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: [172.18.0.100/32]
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
 metadata: {name: sticky}
 spec:
   selector: {app: web}
@@ -266,6 +275,48 @@ describeAsRoot('Services and cluster DNS on a local cluster', () => {
     expect(NODE_IPS).toContain(curl('external', `http://${lb}/clientip`).out.split(':')[0]);
     const local = service('web-local').status?.loadBalancer?.ingress?.[0]?.ip;
     expect(curl('external', `http://${local}/clientip`).out.split(':')[0]).toBe(EXTERNAL_IP);
+  });
+
+  it('loadBalancerSourceRanges: other sources are dropped as podnet trace predicts, the NodePort stays open, a change applies', async () => {
+    const svc = service('web-ranges');
+    const lb = svc.status?.loadBalancer?.ingress?.[0]?.ip;
+    /** Whether `from` reached the LoadBalancer IP, and whether `podnet trace` said it would. */
+    const fate = (from: string) => {
+      const trace = JSON.parse(podnet(['trace', from, `${lb}:80`, '-o', 'json']).out) as { verdict: string };
+      return {
+        from,
+        reached: curl(from, `http://${lb}/hostname`, 2).code === 0,
+        predicted: trace.verdict === 'allowed',
+      };
+    };
+    const sources = ['external', 'client', 'node/node-1'];
+    expect(sources.map(fate)).toEqual([
+      { from: 'external', reached: true, predicted: true },
+      { from: 'client', reached: false, predicted: false },
+      { from: 'node/node-1', reached: false, predicted: false },
+    ]);
+    expect(curl('external', `http://${NODE_IPS[1]}:${svc.spec.ports[0].nodePort}/hostname`).code).toBe(0);
+
+    const file = join(stateRoot, 'ranges.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: v1
+kind: Service
+metadata: {name: web-ranges}
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: [10.244.0.0/16]
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`,
+    );
+    expect(podnet(['apply', '-f', file]).code).toBe(0);
+    await until('the client pod to get in', () => curl('client', `http://${lb}/hostname`, 2).code === 0);
+    expect(sources.map(fate)).toEqual([
+      { from: 'external', reached: false, predicted: false },
+      { from: 'client', reached: true, predicted: true },
+      { from: 'node/node-1', reached: false, predicted: false },
+    ]);
   });
 
   it('LoadBalancer IP moving to another node: clients learn the new node by gratuitous ARP', async () => {

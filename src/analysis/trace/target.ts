@@ -1,10 +1,12 @@
-// Parsing trace endpoints (DESIGN.md §3). SRC: `ns/pod`, `pod` (namespace default), `external`,
-// `node/NAME`. DST: `ns/pod`, an IP, `host:port`, a DNS name, or a URL.
+// Parsing trace endpoints (DESIGN.md §3). SRC: `ns/pod`, `pod` (namespace default), `external`
+// (the outside client, 172.18.0.100) or `external:IP` (a client at another outside address: what
+// loadBalancerSourceRanges decide on), `node/NAME`. DST: `ns/pod`, an IP, `host:port`, a DNS name, or a URL.
 import type { Cluster } from '../../api/cluster.js';
 import type { Pod } from '../../api/types.js';
-import { isIP } from '../../lib/netaddr/index.js';
+import { isIP, parseIPv4 } from '../../lib/netaddr/index.js';
 
-export type Source = { kind: 'pod'; pod: Pod } | { kind: 'external' } | { kind: 'node'; name: string };
+export type Source =
+  { kind: 'pod'; pod: Pod } | { kind: 'external'; ip?: string } | { kind: 'node'; name: string };
 
 export type Destination =
   | { kind: 'pod'; pod: Pod; port?: number }
@@ -21,6 +23,11 @@ export function findPod(cluster: Cluster, ref: string): Pod | undefined {
 
 export function parseSource(cluster: Cluster, text: string): Source {
   if (text === 'external') return { kind: 'external' };
+  if (text.startsWith('external:')) {
+    const ip = text.slice('external:'.length);
+    if (parseIPv4(ip) === null) throw new TargetError(`"${text}": external:IP needs an IPv4 address`);
+    return { kind: 'external', ip };
+  }
   if (text.startsWith('node/')) {
     const name = text.slice(5);
     if (!cluster.nodes.some((n) => n.metadata.name === name))
@@ -30,7 +37,7 @@ export function parseSource(cluster: Cluster, text: string): Source {
   const pod = findPod(cluster, text);
   if (!pod)
     throw new TargetError(
-      `source pod "${text.includes('/') ? text : `default/${text}`}" not found (use ns/pod, external or node/NAME)`,
+      `source pod "${text.includes('/') ? text : `default/${text}`}" not found (use ns/pod, external, external:IP or node/NAME)`,
     );
   if (!pod.status?.podIP)
     throw new TargetError(`source pod "${text}" has no IP (phase ${pod.status?.phase ?? 'Pending'})`);

@@ -54,6 +54,14 @@ spec:
   ingress: [{from: [{ipBlock: {cidr: 172.18.0.100/32}}, {podSelector: {matchLabels: {app: client}}}]}]
 `;
 
+const lbRanges = `
+---
+apiVersion: v1
+kind: Service
+metadata: {name: lb-office, namespace: shop}
+spec: {type: LoadBalancer, loadBalancerSourceRanges: [198.51.100.0/24], selector: {app: api}, ports: [{port: 80, targetPort: 8080, nodePort: 30099}]}
+`;
+
 const allowSelf = `
 ---
 apiVersion: networking.k8s.io/v1
@@ -135,6 +143,38 @@ const cases: Case[] = [
     dst: '172.18.255.1:80',
     verdict: 'allowed',
     see: ['client address kept', '"accepts":false'],
+  },
+  {
+    name: 'loadBalancerSourceRanges drop a client outside them (kube-proxy firewall chain)',
+    extra: lbRanges,
+    src: 'external',
+    dst: '172.18.255.2:80',
+    verdict: 'unreachable',
+    see: ['172.18.0.100 is outside the loadBalancerSourceRanges of Service shop/lb-office', 'dropped'],
+  },
+  {
+    name: 'loadBalancerSourceRanges let a client inside them through (external:IP)',
+    extra: lbRanges,
+    src: 'external:198.51.100.7',
+    dst: '172.18.255.2:80',
+    verdict: 'allowed',
+    see: ['SNAT 198.51.100.7 -> 172.18.0.2'],
+  },
+  {
+    name: 'loadBalancerSourceRanges hold pods too: no short-circuit around them',
+    extra: lbRanges,
+    src: 'shop/client',
+    dst: '172.18.255.2:80',
+    verdict: 'unreachable',
+    see: ['is outside the loadBalancerSourceRanges of Service shop/lb-office'],
+  },
+  {
+    name: 'loadBalancerSourceRanges leave the NodePort of the Service open',
+    extra: lbRanges,
+    src: 'external',
+    dst: '172.18.0.2:30099',
+    verdict: 'allowed',
+    see: ['NodePort on node node-1 of shop/lb-office'],
   },
   {
     name: 'a Service without endpoints rejects',
@@ -227,6 +267,15 @@ const cases: Case[] = [
     see: ['ClusterIP of shop/api'],
   },
 ];
+
+describe('trace sources', () => {
+  it('external:IP wants an IPv4 address', async () => {
+    const cluster = await clusterFromYaml(base);
+    expect(() => trace(cluster, 'external:nope', 'shop/api', { protocol: 'TCP' })).toThrow(
+      'external:IP needs an IPv4 address',
+    );
+  });
+});
 
 describe('trace through Services', () => {
   it.each(cases)('$name', async ({ extra, src, dst, port, verdict, see }) => {

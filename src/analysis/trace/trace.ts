@@ -20,6 +20,8 @@ import {
   chooseEndpoints,
   findServiceByAddress,
   loadBalancerAnnouncer,
+  loadBalancerSourceAllowed,
+  loadBalancerSourceRanges,
   serviceEndpoints,
   type EndpointCandidate,
 } from '../services.js';
@@ -61,7 +63,10 @@ export interface Origin {
 }
 
 export function originOf(ctx: TraceContext, src: Source): Origin {
-  if (src.kind === 'external') return { endpoint: addressEndpoint(EXTERNAL_CLIENT_IP, 'external') };
+  if (src.kind === 'external')
+    return {
+      endpoint: addressEndpoint(src.ip ?? EXTERNAL_CLIENT_IP, src.ip ? `external:${src.ip}` : 'external'),
+    };
   if (src.kind === 'node') {
     const node = ctx.cluster.nodes.find((n) => n.metadata.name === src.name)!;
     return { endpoint: addressEndpoint(nodeInternalIP(node)!, `node/${src.name}`, src.name), node: src.name };
@@ -223,6 +228,23 @@ export function toAddress(
   if (hit.access === 'clusterIP' && origin.node === undefined) {
     hops.push({ step: 'service', detail: `${ip} is the ClusterIP of ${name}`, service: name });
     return { paths: [], unreachable: `ClusterIP ${ip} is only reachable inside the cluster` };
+  }
+  // kube-proxy's firewall chain runs before DNAT and before the endpoint checks, for every
+  // source (pods and nodes too; no short-circuit), on LoadBalancer IPs only.
+  const source = origin.endpoint.ipText;
+  if (hit.access === 'loadBalancer' && !loadBalancerSourceAllowed(svc, source)) {
+    const ranges = loadBalancerSourceRanges(svc).join(', ');
+    hops.push({
+      step: 'service',
+      detail: `${ip}:${port}/${protocol} is the LoadBalancer IP of ${name}, open only to loadBalancerSourceRanges ${ranges}`,
+      service: name,
+      access: hit.access,
+      servicePort: hit.port.port,
+    });
+    return {
+      paths: [],
+      unreachable: `${source} is outside the loadBalancerSourceRanges of Service ${name} (${ranges}): the packet is dropped and the connection times out`,
+    };
   }
   const external = hit.access !== 'clusterIP';
   const spec = svc.spec ?? {};

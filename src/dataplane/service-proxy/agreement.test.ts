@@ -10,7 +10,12 @@ import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../api/cluster.js';
 import { defaultClusterConfig } from '../../api/cluster.js';
 import type { Service, ServicePort } from '../../api/types.js';
-import { chooseEndpoints, loadBalancerAnnouncer, serviceEndpoints } from '../../analysis/services.js';
+import {
+  chooseEndpoints,
+  loadBalancerAnnouncer,
+  loadBalancerSourceAllowed,
+  serviceEndpoints,
+} from '../../analysis/services.js';
 import { trace } from '../../analysis/trace/trace.js';
 import { nodeInternalIP } from '../../controllers/kubelet-sim.js';
 import type { Table } from '../../nft/ir.js';
@@ -132,6 +137,9 @@ function probes(cluster: Cluster): Probe[] {
       }
       const lb = svc.status?.loadBalancer?.ingress?.[0]?.ip;
       if (lb) {
+        // Sources outside loadBalancerSourceRanges are dropped before any endpoint check.
+        const gated = (saddr: string, want: Set<string>) =>
+          loadBalancerSourceAllowed(svc, saddr) ? { want } : { want: new Set<string>(), rejects: false };
         const node = loadBalancerAnnouncer(cluster.nodes, all, eLocal)!;
         out.push({
           what: `external -> LoadBalancer IP via ${node}`,
@@ -140,9 +148,34 @@ function probes(cluster: Cluster): Probe[] {
           saddr: EXTERNAL_CLIENT,
           daddr: lb,
           ...base,
-          want: choose(eLocal, node),
+          ...gated(EXTERNAL_CLIENT, choose(eLocal, node)),
           trace: { src: 'external' },
         });
+        // Pods and nodes reach a LoadBalancer IP through their own node, as Cluster policy.
+        for (const n of cluster.nodes.map((x) => x.metadata.name!)) {
+          const pod = cluster.pods.find((p) => p.spec?.nodeName === n && p.status?.podIP);
+          if (pod)
+            out.push({
+              what: `${pod.metadata.namespace}/${pod.metadata.name} -> LoadBalancer IP`,
+              node: n,
+              entry: 'prerouting',
+              saddr: pod.status!.podIP!,
+              daddr: lb,
+              ...base,
+              ...gated(pod.status!.podIP!, choose(false, n)),
+              trace: { src: `${pod.metadata.namespace}/${pod.metadata.name}` },
+            });
+          out.push({
+            what: `node ${n} -> LoadBalancer IP`,
+            node: n,
+            entry: 'output',
+            saddr: ip(n),
+            daddr: lb,
+            ...base,
+            ...gated(ip(n), choose(false, n)),
+            trace: { src: `node/${n}` },
+          });
+        }
       }
     }
   }

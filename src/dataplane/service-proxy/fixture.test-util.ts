@@ -115,6 +115,26 @@ ports: [{port: 80}]
 endpoints:
 - {addresses: [10.244.1.50], nodeName: node-2, conditions: {ready: false, serving: true, terminating: true}}
 - {addresses: [10.244.1.51], nodeName: node-2, conditions: {ready: false, serving: false, terminating: true}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api-lb-ranges, namespace: shop}
+spec: {type: LoadBalancer, loadBalancerSourceRanges: [' 172.18.0.64/26', 10.244.1.0/24], selector: {app: api}, ports: [{port: 80, targetPort: 8080, nodePort: 30084}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api-lb-nodes, namespace: shop}
+spec: {type: LoadBalancer, loadBalancerSourceRanges: [172.18.0.0/30], selector: {app: api}, ports: [{port: 80, targetPort: 8080, nodePort: 30085}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api-lb-v6-ranges, namespace: shop}
+spec: {type: LoadBalancer, loadBalancerSourceRanges: ['2001:db8::/32'], selector: {app: api}, ports: [{port: 80, targetPort: 8080, nodePort: 30086}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: empty-lb-ranges, namespace: shop}
+spec: {type: LoadBalancer, loadBalancerSourceRanges: [10.244.0.0/16], selector: {app: nothing}, ports: [{port: 80, nodePort: 30087}]}
 `;
 
 /** The renderer's input for one node of a simulated cluster. */
@@ -140,7 +160,8 @@ export function localAddresses(cluster: Cluster, nodeName: string): string[] {
   return [input.nodeIP, ...(gateway ? [gateway] : []), ...announcedAddresses(input)];
 }
 
-export type Source = { pod: string } | 'node' | 'external';
+/** `ip`: a packet from that address, from outside (prerouting) or sent by the node (output). */
+export type Source = { pod: string } | 'node' | 'external' | { ip: string; entry: 'prerouting' | 'output' };
 
 /** A packet from a pod (prerouting), the node itself (output) or outside (prerouting). */
 export function packet(
@@ -154,9 +175,12 @@ export function packet(
       ? proxyInput(cluster, nodeName).nodeIP
       : from === 'external'
         ? EXTERNAL_CLIENT
-        : cluster.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === from.pod)!.status!.podIP!;
+        : 'ip' in from
+          ? from.ip
+          : cluster.pods.find((p) => `${p.metadata.namespace}/${p.metadata.name}` === from.pod)!.status!
+              .podIP!;
   return {
-    entry: from === 'node' ? 'output' : 'prerouting',
+    entry: from === 'node' ? 'output' : typeof from === 'object' && 'ip' in from ? from.entry : 'prerouting',
     packet: { saddr, daddr: to.daddr, dport: to.dport, protocol: to.protocol ?? 'tcp' },
     env: { localAddresses: localAddresses(cluster, nodeName) },
   };

@@ -12,6 +12,8 @@ import { parseIPv4 } from '../../lib/netaddr/index.js';
 import {
   chooseEndpoints,
   loadBalancerAnnouncer,
+  loadBalancerSourceAllowed,
+  loadBalancerSourceRanges,
   sliceEndpoints,
   type EndpointCandidate,
 } from '../../analysis/services.js';
@@ -20,6 +22,7 @@ import {
   endpointBase,
   endpointChain,
   externalChain,
+  firewallChain,
   localChain,
   serviceChain,
   servicePortBase,
@@ -64,6 +67,12 @@ export interface ServicePortModel {
   nodePort?: number;
   externalIPs: string[];
   loadBalancerIPs: LoadBalancerIP[];
+  /**
+   * The sources loadBalancerSourceRanges lets reach the LoadBalancer IPs (empty: every source):
+   * the ranges, and the LoadBalancer IPs themselves when a range holds this node's address, since
+   * the node reaches an address it holds from that address (kube-proxy's allowFromNode).
+   */
+  loadBalancerSources: string[];
   /** internalTrafficPolicy Local. */
   internalLocal: boolean;
   /** externalTrafficPolicy Local, for a port reachable from outside. */
@@ -77,7 +86,7 @@ export interface ServicePortModel {
   local: EndpointModel[];
   /** Some endpoint anywhere can serve: without one, traffic is rejected. */
   hasEndpoints: boolean;
-  chains: { cluster: string; local: string; external: string };
+  chains: { cluster: string; local: string; external: string; firewall: string };
 }
 
 /** The Service ports of the input, sorted by name, ready to render. */
@@ -125,8 +134,14 @@ export function buildPortsOf(
       clusterIP,
       own,
       lbIPs.map((ip) => ({ ip, announcer })),
+      lbIPs.length > 0 ? loadBalancerSources(svc, lbIPs, input.nodeIP) : [],
     ),
   );
+}
+
+function loadBalancerSources(svc: Service, lbIPs: string[], nodeIP: string): string[] {
+  const ranges = loadBalancerSourceRanges(svc);
+  return ranges.length > 0 && loadBalancerSourceAllowed(svc, nodeIP) ? [...ranges, ...lbIPs] : ranges;
 }
 
 function buildPort(
@@ -136,6 +151,7 @@ function buildPort(
   clusterIP: string,
   slices: EndpointSlice[],
   loadBalancerIPs: LoadBalancerIP[],
+  loadBalancerSources: string[],
 ): ServicePortModel {
   const spec = svc.spec ?? {};
   const ns = svc.metadata.namespace ?? 'default';
@@ -182,6 +198,7 @@ function buildPort(
     ...(nodePort !== undefined ? { nodePort } : {}),
     externalIPs,
     loadBalancerIPs,
+    loadBalancerSources,
     internalLocal,
     externalLocal,
     externallyAccessible,
@@ -190,7 +207,12 @@ function buildPort(
     local: usesLocal ? distinctSorted(localChoice).map(endpoint) : [],
     // Cluster candidates exist exactly when some endpoint anywhere is ready or serving-terminating.
     hasEndpoints: clusterChoice.length > 0,
-    chains: { cluster: serviceChain(base), local: localChain(base), external: externalChain(base) },
+    chains: {
+      cluster: serviceChain(base),
+      local: localChain(base),
+      external: externalChain(base),
+      firewall: firewallChain(base),
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { hashedName } from '../../nft/names.js';
 export const proxyTableName = (cluster: string) => `pn-${cluster}-proxy`;
 
 export const CHAIN = {
+  filterPrerouting: 'filter-prerouting',
   filterInput: 'filter-input',
   filterForward: 'filter-forward',
   filterOutput: 'filter-output',
@@ -17,6 +18,7 @@ export const CHAIN = {
   serviceEndpointsCheck: 'service-endpoints-check',
   nodePortEndpointsCheck: 'nodeport-endpoints-check',
   clusterIPsCheck: 'cluster-ips-check',
+  firewallCheck: 'firewall-check',
   reject: 'reject-chain',
   markForMasquerade: 'mark-for-masquerade',
   masquerading: 'masquerading',
@@ -28,6 +30,7 @@ export const SET = {
   serviceNodePorts: 'service-nodeports',
   noEndpointServices: 'no-endpoint-services',
   noEndpointNodePorts: 'no-endpoint-nodeports',
+  firewallIPs: 'firewall-ips',
 } as const;
 
 /** The packet mark bit that asks for SNAT in postrouting (kube-proxy's default, bit 14). */
@@ -47,5 +50,7 @@ export const serviceChain = (base: string) => hashedName('service', base);
 export const localChain = (base: string) => hashedName('local', base);
 /** Entry for NodePort, LoadBalancer and external IP traffic. */
 export const externalChain = (base: string) => hashedName('external', base);
+/** loadBalancerSourceRanges: drops sources outside them (kube-proxy's firewall chain). */
+export const firewallChain = (base: string) => hashedName('firewall', base);
 export const endpointChain = (base: string) => hashedName('endpoint', base);
 export const affinitySet = (base: string) => hashedName('affinity', base);

@@ -15,7 +15,9 @@ const lb = (name: string) => svc(name).status!.loadBalancer!.ingress![0].ip!;
 describe('announcedAddresses', () => {
   it('Cluster policy: the first node; Local policy: the node of the first ready endpoint', () => {
     expect(announcedAddresses(proxyInput(cluster, 'node-1'))).toEqual(
-      [lb('api-lb'), lb('api-lb-local')].sort(),
+      ['api-lb', 'api-lb-local', 'api-lb-nodes', 'api-lb-ranges', 'api-lb-v6-ranges', 'empty-lb-ranges']
+        .map(lb)
+        .sort(),
     );
     expect(announcedAddresses(proxyInput(cluster, 'node-2'))).toEqual([]);
   });

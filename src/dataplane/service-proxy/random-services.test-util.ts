@@ -1,6 +1,6 @@
 // Seeded random clusters with Services of every kind, for property tests: three nodes, pods on
 // them (some not ready), Services with random types, traffic policies, affinity, distribution,
-// external IPs and ports, and a few selector-less Services with hand-made EndpointSlices holding
+// external IPs and ports, loadBalancerSourceRanges, and a few selector-less Services with hand-made EndpointSlices holding
 // terminating endpoints. Same seed, same cluster.
 import type { KubeObject, Pod, Service, ServiceSpec } from '../../api/types.js';
 import { defaultNodes } from '../../offline/simulate.js';
@@ -72,6 +72,14 @@ function service(i: number, pick: <T>(xs: T[]) => T, rnd: () => number): Service
   if (rnd() < 0.2) spec.externalIPs = [`203.0.113.${10 + i}`]; // distinct: one Service per address
   if (rnd() < 0.25) spec.sessionAffinity = 'ClientIP';
   if (rnd() < 0.25) spec.trafficDistribution = 'PreferClose';
+  // Ranges holding the outside client, the pods of node-1, the nodes, or none of the sources.
+  if (type === 'LoadBalancer' && rnd() < 0.5)
+    spec.loadBalancerSourceRanges = pick([
+      ['172.18.0.64/26'],
+      ['10.244.0.0/24', '192.0.2.0/24'],
+      ['172.18.0.0/30'],
+      ['192.0.2.0/24'],
+    ]);
   return { apiVersion: 'v1', kind: 'Service', metadata: { name: `s${i}`, namespace: 'default' }, spec };
 }
 

@@ -9,6 +9,7 @@
 //     external-HASH-...                 entry for NodePort / LoadBalancer / external IP traffic
 //   endpoint-HASH-...__ip/port          hairpin mark, affinity update, DNAT
 //   no-endpoint-services / -nodeports   reject (no endpoint anywhere) or drop (none on this node)
+//   firewall-ips element -> firewall-HASH-...   loadBalancerSourceRanges: drop other sources
 //
 // Random choice without anonymous sets. kube-proxy picks an endpoint with an inline
 // `numgen random mod N vmap { 0 : goto a, 1 : goto b }`; each such map is an anonymous set, and
@@ -163,6 +164,15 @@ export function renderServicePort(sp: ServicePortModel, node: NodeContext): Port
     if (!hasExternal) out.element(SET.noEndpointNodePorts, { key: k, comment, verdict: noEndpoint() });
   }
 
+  if (sp.loadBalancerIPs.length > 0 && sp.loadBalancerSources.length > 0) {
+    for (const { ip } of sp.loadBalancerIPs)
+      out.element(SET.firewallIPs, {
+        key: key(ip, sp.port),
+        comment: `${sp.name} LoadBalancer IP`,
+        verdict: goto(sp.chains.firewall),
+      });
+    out.chain({ name: sp.chains.firewall, rules: firewallRules(sp) });
+  }
   if (sp.cluster.length > 0) out.chain({ name: sp.chains.cluster, rules: chooseRules(sp, sp.cluster) });
   if (sp.local.length > 0) out.chain({ name: sp.chains.local, rules: chooseRules(sp, sp.local) });
   if (sp.hasEndpoints && sp.externallyAccessible)
@@ -207,6 +217,23 @@ function chooseRules(sp: ServicePortModel, eps: EndpointModel[]): Rule[] {
     ),
   );
   return rules;
+}
+
+/**
+ * kube-proxy writes `ip saddr != { ranges } drop`; the table model has no anonymous sets (every
+ * set is named, ir.ts), and a `return` per allowed source followed by a `drop` is the same test:
+ * firewall-check was jumped to, so `return` goes back to the base chain, which accepts.
+ */
+function firewallRules(sp: ServicePortModel): Rule[] {
+  return [
+    ...sp.loadBalancerSources.map((source) =>
+      rule(`${sp.name} loadBalancerSourceRanges allow ${source}`, {
+        matches: [{ kind: 'cmp', left: 'ip saddr', op: '==', right: source }],
+        verdict: { kind: 'return' },
+      }),
+    ),
+    rule(`${sp.name} drop sources outside loadBalancerSourceRanges`, { verdict: { kind: 'drop' } }),
+  ];
 }
 
 function externalRules(sp: ServicePortModel, podCIDR: string): Rule[] {

@@ -196,6 +196,84 @@ const rows: Row[] = [
     to: () => ({ daddr: '203.0.113.10', dport: 8000 }),
     want: () => [api1() + snat('node-2'), api2() + snat('node-2')],
   },
+  // loadBalancerSourceRanges (kube-proxy nftables proxier_test.go TestLoadBalancer)
+  {
+    name: 'loadBalancerSourceRanges: a client inside a range passes (spaces around a range ignored)',
+    node: 'node-1',
+    from: 'external',
+    to: () => ({ daddr: lbIP('shop/api-lb-ranges'), dport: 80 }),
+    want: () => [api1() + snat('node-1'), api2() + snat('node-1')],
+  },
+  {
+    name: 'loadBalancerSourceRanges: a client outside every range is dropped',
+    node: 'node-1',
+    from: 'external',
+    to: () => ({ daddr: lbIP('shop/api-lb-nodes'), dport: 80 }),
+    want: () => ['drop'],
+  },
+  {
+    name: 'loadBalancerSourceRanges: the NodePort of the same Service is not restricted',
+    node: 'node-1',
+    from: 'external',
+    to: () => ({ daddr: nodeIP('node-1'), dport: 30085 }),
+    want: () => [api1() + snat('node-1'), api2() + snat('node-1')],
+  },
+  {
+    name: 'loadBalancerSourceRanges: a pod outside the ranges is dropped, not short-circuited',
+    node: 'node-1',
+    from: web,
+    to: () => ({ daddr: lbIP('shop/api-lb-ranges'), dport: 80 }),
+    want: () => ['drop'],
+  },
+  {
+    name: 'loadBalancerSourceRanges: a pod inside a range passes',
+    node: 'node-2',
+    from: pod2,
+    to: () => ({ daddr: lbIP('shop/api-lb-ranges'), dport: 80 }),
+    want: () => [api1() + snat('node-2'), api2() + snat('node-2')],
+  },
+  {
+    name: 'loadBalancerSourceRanges: the node outside the ranges is dropped in output',
+    node: 'node-1',
+    from: 'node',
+    to: () => ({ daddr: lbIP('shop/api-lb-ranges'), dport: 80 }),
+    want: () => ['drop'],
+  },
+  {
+    name: 'loadBalancerSourceRanges: the node inside a range passes',
+    node: 'node-1',
+    from: 'node',
+    to: () => ({ daddr: lbIP('shop/api-lb-nodes'), dport: 80 }),
+    want: () => [api1() + snat('node-1'), api2() + snat('node-1')],
+  },
+  {
+    name: 'loadBalancerSourceRanges holding the node: the LoadBalancer IP as source passes too',
+    node: 'node-1',
+    from: { ip: '__lb__', entry: 'output' },
+    to: () => ({ daddr: lbIP('shop/api-lb-nodes'), dport: 80 }),
+    want: () => [api1() + snat('node-1'), api2() + snat('node-1')],
+  },
+  {
+    name: 'loadBalancerSourceRanges of the other family only: IPv4 is not restricted',
+    node: 'node-1',
+    from: 'external',
+    to: () => ({ daddr: lbIP('shop/api-lb-v6-ranges'), dport: 80 }),
+    want: () => [api1() + snat('node-1'), api2() + snat('node-1')],
+  },
+  {
+    name: 'loadBalancerSourceRanges before the endpoint check: dropped, not rejected',
+    node: 'node-1',
+    from: 'external',
+    to: () => ({ daddr: lbIP('shop/empty-lb-ranges'), dport: 80 }),
+    want: () => ['drop'],
+  },
+  {
+    name: 'loadBalancerSourceRanges: a source inside them still meets the endpoint check',
+    node: 'node-1',
+    from: web,
+    to: () => ({ daddr: lbIP('shop/empty-lb-ranges'), dport: 80 }),
+    want: () => ['reject tcp reset'],
+  },
   // traffic policies and endpoint states
   {
     name: "internalTrafficPolicy Local: only this node's endpoint",
@@ -229,7 +307,11 @@ const rows: Row[] = [
 
 describe('Service proxy rules, traced', () => {
   it.each(rows)('$name', ({ node, from, to, want }) => {
-    const p = packet(cluster, node, from, to());
+    const dest = to();
+    // '__lb__': the packet leaves from the LoadBalancer IP it is sent to.
+    const source =
+      typeof from === 'object' && 'ip' in from && from.ip === '__lb__' ? { ...from, ip: dest.daddr } : from;
+    const p = packet(cluster, node, source, dest);
     expect(outcomes(table(node), p)).toEqual([...want()].sort());
     expect(outcomes(shardProxyTable(table(node), 3), p), 'sharded').toEqual([...want()].sort());
   });
@@ -279,6 +361,7 @@ describe('Service proxy rules, traced', () => {
     const p = packet(cluster, 'node-1', 'external', { daddr: nodeIP('node-1'), dport: 30080 });
     const comments = send(table('node-1'), p).steps.map((s) => s.comment);
     expect(comments).toEqual([
+      'new connections: firewall-check',
       'services',
       'NodePort traffic to any local address but loopback',
       'shop/api:http masquerade external traffic',

@@ -21,14 +21,20 @@ async function logical(objects: KubeObject[], node = 'node-1'): Promise<Table> {
 }
 
 describe('shardProxyTable', () => {
-  it('puts each Service port in one shard and the rest in the common table', async () => {
+  it('puts each Service port in one shard, its firewall chain and the rest in the common table', async () => {
     const table = await logical(randomServices({ seed: 3, pods: 12, services: 10 }));
     const [common, ...shards] = shardProxyTable(table, 4);
     expect(common.name).toBe(table.name);
     expect(shards.map((s) => s.name)).toEqual([0, 1, 2, 3].map((k) => shardTableName(table.name, k)));
     const owned = table.chains.filter((c) => ownerOf(c.name));
     expect(owned.length).toBeGreaterThan(20);
-    for (const c of owned) {
+    const firewalls = owned.filter((c) => c.name.startsWith('firewall-'));
+    expect(firewalls.length).toBeGreaterThan(0);
+    for (const c of firewalls) expect(common.chains, c.name).toContain(c);
+    expect(common.sets.find((s) => s.name === SET.firewallIPs)).toBe(
+      table.sets.find((s) => s.name === SET.firewallIPs),
+    );
+    for (const c of owned.filter((x) => !firewalls.includes(x))) {
       const homes = shards.filter((s) => s.chains.includes(c));
       expect(homes, c.name).toHaveLength(1);
       // Its dispatch elements are in the same shard.
@@ -37,9 +43,9 @@ describe('shardProxyTable', () => {
           for (const e of s.sets.find((x) => x.name === map)!.elements)
             if (e.verdict && 'chain' in e.verdict && e.verdict.chain === c.name) expect(s).toBe(homes[0]);
     }
-    // More than one shard is used, and the common table holds no Service port's chain.
+    // More than one shard is used, and the common table holds no other Service port chain.
     expect(shards.filter((s) => s.chains.some((c) => ownerOf(c.name))).length).toBeGreaterThan(1);
-    expect(common.chains.filter((c) => ownerOf(c.name))).toEqual([]);
+    expect(common.chains.filter((c) => ownerOf(c.name))).toEqual(firewalls);
     // The parted sets hold the logical set's elements, each once.
     for (const name of [SET.clusterIPs, SET.noEndpointServices, SET.noEndpointNodePorts]) {
       const whole = table.sets.find((s) => s.name === name)!.elements.map((e) => keyText(e.key));

@@ -22,7 +22,9 @@
 //                                            translates it (the first NAT binding ends the hook)
 //     filter-*, the no-endpoint and cluster-ips checks, reject-chain, nat-postrouting,
 //     masquerading; cluster-ips, no-endpoint-services and no-endpoint-nodeports as -0..-K parts,
-//     every rule that reads one repeated once per part.
+//     every rule that reads one repeated once per part; firewall-check with firewall-ips whole
+//     and the Service ports' firewall chains (only LoadBalancer Services with source ranges
+//     have them: few elements, so a change rewrites the map whole, light.ts).
 //
 // A packet to a Service meets the shards' dispatch maps one after the other until one holds
 // its destination: SHARDS more map lookups for the first packet of a connection, none for the
@@ -53,6 +55,8 @@ const PARTED_SETS: ReadonlySet<string> = new Set([
   SET.noEndpointServices,
   SET.noEndpointNodePorts,
 ]);
+/** Sets the common table keeps whole. */
+const COMMON_SETS: ReadonlySet<string> = new Set([SET.firewallIPs]);
 /** Static chains every shard needs too; the rest of the skeleton is the common table's. */
 const SHARD_CHAINS: ReadonlySet<string> = new Set([
   CHAIN.natPrerouting,
@@ -68,17 +72,21 @@ export const partSetName = (set: string, part: number) => `${set}-${part}`;
 
 /** The Service port (`ns/name/proto/port`) a per-port chain or set name belongs to. */
 export function ownerOf(name: string): string | undefined {
-  const m = /^(?:service|local|external|endpoint|affinity)-[A-Z2-7]{8}-(.*)$/.exec(name);
+  const m = /^(?:service|local|external|endpoint|affinity|firewall)-[A-Z2-7]{8}-(.*)$/.exec(name);
   return m ? m[1].split('__')[0] : undefined;
 }
 
 const shardOfOwner = (owner: string, shards: number) => fnv1a(owner) % shards;
 const partOf = (e: Element, shards: number) => fnv1a(keyText(e.key)) % shards;
 
-/** The table index (0 common, 1 + k shard k) of a Service port's chain or set, or undefined. */
+/**
+ * The table index (0 common, 1 + k shard k) of a Service port's chain or set, or undefined.
+ * Firewall chains stay in the common table, with the map that points to them.
+ */
 function ownedIndex(name: string, shards: number): number | undefined {
   const owner = ownerOf(name);
-  return owner === undefined ? undefined : 1 + shardOfOwner(owner, shards);
+  if (owner === undefined) return undefined;
+  return name.startsWith('firewall-') ? 0 : 1 + shardOfOwner(owner, shards);
 }
 
 /** Element of a shard map: it goes where its goto target lives. */
@@ -123,7 +131,8 @@ export function shardProxyTable(logical: Table, shards = SHARDS): Table[] {
         if (i === undefined) throw new Error(`shards: element of ${set.name} points outside a Service port`);
         copies[i - 1].elements.push(e);
       }
-    } else if (PARTED_SETS.has(set.name)) {
+    } else if (COMMON_SETS.has(set.name)) common.sets.push(set);
+    else if (PARTED_SETS.has(set.name)) {
       const parts = Array.from({ length: shards }, (_, p) => ({
         ...set,
         name: partSetName(set.name, p),
@@ -201,6 +210,7 @@ function placeOp(op: NftOp, shards: number): { index: number; op: NftOp } | unde
       break;
     case 'element':
       if (SHARD_SETS.has(op.set)) index = elementIndex(op.element, shards);
+      else if (COMMON_SETS.has(op.set)) index = 0;
       else if (PARTED_SETS.has(op.set))
         return { index: 0, op: { ...op, set: partSetName(op.set, partOf(op.element, shards)) } };
       else index = ownedIndex(op.set, shards);

@@ -3,12 +3,19 @@
 // elements and their own chains (render.ts). Layout and priorities are kube-proxy's nftables
 // mode (pkg/proxy/nftables/proxier.go setupNFTables; README.md in this folder):
 //
-//   filter-* at dstnat-10 see destinations before DNAT: traffic to a Service without
-//   endpoints is rejected there (service-endpoints-check, nodeport-endpoints-check);
+//   filter-prerouting and filter-output at dstnat-10 see destinations before DNAT: traffic to a
+//   LoadBalancer IP from a source outside its loadBalancerSourceRanges is dropped there
+//   (firewall-check), before anything else;
 //   nat-prerouting / nat-output at dstnat look the destination up in `service-ips` (ClusterIPs,
 //   external IPs, LoadBalancer IPs) or, for local destinations, `service-nodeports`;
-//   filter-forward and filter-output-post-dnat (dstnat+10) see destinations after DNAT: what is
-//   still addressed to a ClusterIP asked for a port the Service does not define (cluster-ips-check);
+//   filter-input, filter-forward (after prerouting's DNAT) and filter-output-post-dnat
+//   (dstnat+10) see destinations after DNAT: what is still addressed to a Service was not
+//   translated, so it has no usable endpoint (service-endpoints-check,
+//   nodeport-endpoints-check: reject or drop) or asked for a port the Service does not define
+//   (cluster-ips-check). After DNAT, not before: the node's own traffic to an external address
+//   of an externalTrafficPolicy Local Service is short-circuited to the Cluster endpoints, and
+//   a check before DNAT would drop it on a node without a local endpoint (current kube-proxy's
+//   filter-output runs at priority 0, after nat-output, too);
 //   nat-postrouting at srcnat translates the source of marked packets.
 import { PRIORITY, type BaseChainSpec, type Chain, type Expr, type NftSet, type Rule } from '../../nft/ir.js';
 import { CHAIN, MASQUERADE_MARK, SET } from './names.js';
@@ -44,6 +51,7 @@ export function skeletonChains(p: SkeletonParams): Chain[] {
   const dstnat = PRIORITY.dstnat;
   const notLoopback = { kind: 'cmp', left: 'ip daddr', op: '!=', right: '127.0.0.0/8' } as const;
   return [
+    base(CHAIN.filterPrerouting, filter('prerouting', dstnat - 10), [newConnections(CHAIN.firewallCheck)]),
     base(CHAIN.filterInput, filter('input', dstnat - 10), [
       newConnections(CHAIN.nodePortEndpointsCheck),
       newConnections(CHAIN.serviceEndpointsCheck),
@@ -52,8 +60,11 @@ export function skeletonChains(p: SkeletonParams): Chain[] {
       newConnections(CHAIN.serviceEndpointsCheck),
       newConnections(CHAIN.clusterIPsCheck),
     ]),
-    base(CHAIN.filterOutput, filter('output', dstnat - 10), [newConnections(CHAIN.serviceEndpointsCheck)]),
-    base(CHAIN.filterOutputPostDnat, filter('output', dstnat + 10), [newConnections(CHAIN.clusterIPsCheck)]),
+    base(CHAIN.filterOutput, filter('output', dstnat - 10), [newConnections(CHAIN.firewallCheck)]),
+    base(CHAIN.filterOutputPostDnat, filter('output', dstnat + 10), [
+      newConnections(CHAIN.serviceEndpointsCheck),
+      newConnections(CHAIN.clusterIPsCheck),
+    ]),
     base(CHAIN.natPrerouting, { type: 'nat', hook: 'prerouting', priority: dstnat }, [jump(CHAIN.services)]),
     base(CHAIN.natOutput, { type: 'nat', hook: 'output', priority: dstnat }, [jump(CHAIN.services)]),
     base(CHAIN.natPostrouting, { type: 'nat', hook: 'postrouting', priority: PRIORITY.srcnat }, [
@@ -87,6 +98,14 @@ export function skeletonChains(p: SkeletonParams): Chain[] {
       rules: [
         rule('Services without usable endpoints', {
           verdict: { kind: 'vmap', key: SERVICE_KEY, map: SET.noEndpointServices },
+        }),
+      ],
+    },
+    {
+      name: CHAIN.firewallCheck,
+      rules: [
+        rule('LoadBalancer IPs with loadBalancerSourceRanges', {
+          verdict: { kind: 'vmap', key: SERVICE_KEY, map: SET.firewallIPs },
         }),
       ],
     },
@@ -181,5 +200,6 @@ export function skeletonSets(): NftSet[] {
       SET.noEndpointNodePorts,
       'vmap to drop or reject packets to service nodeports with no endpoints',
     ),
+    serviceMap(SET.firewallIPs, 'destinations that are subject to LoadBalancerSourceRanges'),
   ];
 }
