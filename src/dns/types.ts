@@ -32,6 +32,9 @@ export interface DnsOptions {
   pods: PodsMode;
   /** TTL of every record but dns-version (28800, as CoreDNS). Default 5 (CoreDNS defaultTTL). */
   ttl?: number;
-  /** SOA serial of negative answers; CoreDNS uses the last-modified time of its caches. Default 1. */
+  /**
+   * SOA serial of negative answers; CoreDNS uses the last-modified time of its caches, and so does
+   * the server (index-source.ts). Default 1.
+   */
   serial?: number;
 }

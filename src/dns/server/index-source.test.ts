@@ -1,11 +1,15 @@
-// The index source against a fake API client: first build only when every kind is listed,
-// debounced rebuilds on watch events, resume on a normal end, relist on 410 and on failures.
+// The index source against a fake API client: first build only when every kind is listed, watch
+// events applied to the index in place at once (and the reply cache dropped), builds debounced
+// and paced after relists, resume on a normal end, relist on 410 and on failures.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types.js';
 import type { ListResult, WatchEnd, WatchEvent, WatchHandle } from '../../client/http-client.js';
-import { clusterIPService, ns, pod } from '../fixture.test-util.js';
-import { answer, type DnsIndex } from '../records.js';
+import { clusterIPService, clusterOf, ns, pod } from '../fixture.test-util.js';
+import dnsPacket from 'dns-packet';
+import { answer, buildDnsIndex, type DnsIndex } from '../records.js';
+import { queryPacket } from './client.test-util.js';
 import { ApiIndexSource } from './index-source.js';
+import { Responder } from './responder.js';
 import type { WatchClient } from '../../client/reflector.js';
 
 interface FakeWatch {
@@ -73,6 +77,7 @@ const A = (index: DnsIndex | undefined, name: string) =>
 
 function start(client: FakeClient) {
   const builds: number[] = [];
+  const updates: number[] = [];
   const source = new ApiIndexSource({
     client,
     dns: { zone: 'cluster.local', pods: 'disabled' },
@@ -80,18 +85,26 @@ function start(client: FakeClient) {
     maxDelayMs: 100,
     backoff: { minMs: 5, maxMs: 20 },
     onBuilt: (_, s) => builds.push(s),
+    onUpdated: (_, s) => updates.push(s),
   });
   source.start();
-  return { source, builds };
+  return { source, builds, updates };
+}
+
+/** What buildDnsIndex makes of the objects the source's reflectors hold now. */
+function rebuilt(client: FakeClient, current: DnsIndex): DnsIndex {
+  const dns = { zone: 'cluster.local', pods: 'disabled' as const, serial: current.serial };
+  const cluster = clusterOf([...client.objects.values()].flat() as Parameters<typeof clusterOf>[0]);
+  return buildDnsIndex(cluster, dns);
 }
 
 describe('ApiIndexSource', () => {
-  it('builds the first index once every kind is listed, then rebuilds debounced on events', async () => {
+  it('builds the first index once every kind is listed, then applies each event to it at once', async () => {
     const client = new FakeClient();
     client.objects.set('Namespace', [ns('shop')]);
     client.objects.set('Service', [svc('web', '10.96.0.20', 5)]);
     client.failLists = 1; // the first list fails: retried after the back-off
-    const { source, builds } = start(client);
+    const { source, builds, updates } = start(client);
     try {
       await until(() => source.current() !== undefined);
       expect(A(source.current(), 'web')).toEqual(['10.96.0.20']);
@@ -103,16 +116,31 @@ describe('ApiIndexSource', () => {
         'Service@10',
       ]);
 
-      const first = source.current();
+      const first = source.current()!;
+      const serial = first.serial;
       const w = client.watchOf('Service');
       for (let i = 0; i < 10; i++) w.emit('ADDED', svc(`api-${i}`, `10.96.1.${i}`, 11 + i));
-      expect(source.current()).toBe(first); // queries keep the old index until the rebuild
-      await until(() => source.current() !== first);
-      expect(builds.length).toBe(2); // ten events, one rebuild
-      expect(A(source.current(), 'api-9')).toEqual(['10.96.1.9']);
+      // Answered at once, from the same index changed in place, with a higher serial each time.
+      expect(source.current()).toBe(first);
+      expect(A(first, 'api-9')).toEqual(['10.96.1.9']);
+      expect(first.serial).toBe(serial + 10);
+      expect([builds.length, updates.length]).toEqual([1, 10]);
 
       w.emit('DELETED', svc('web', '10.96.0.20', 30));
-      await until(() => A(source.current(), 'web').length === 0);
+      expect(A(first, 'web')).toEqual([]);
+      // Only a field the index does not read: nothing to do, the serial stays.
+      const api0 = svc('api-0', '10.96.1.0', 40);
+      api0.metadata.labels = { team: 'a' };
+      w.emit('MODIFIED', api0);
+      expect([first.serial, updates.length]).toEqual([serial + 11, 11]);
+
+      client.objects.set(
+        'Service',
+        Array.from({ length: 10 }, (_, i) => svc(`api-${i}`, `10.96.1.${i}`, 0)),
+      );
+      expect(first).toEqual(rebuilt(client, first));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(builds.length).toBe(1);
     } finally {
       source.close();
     }
@@ -148,6 +176,58 @@ describe('ApiIndexSource', () => {
     await until(() => client.watches.length === 0);
   });
 
+  it('drops the reply cache when an event changes the index', async () => {
+    const client = new FakeClient();
+    client.objects.set('Namespace', [ns('shop')]);
+    client.objects.set('Service', [svc('web', '10.96.0.20', 5)]);
+    const { source } = start(client);
+    const responder = new Responder({
+      dns: { zone: 'cluster.local', pods: 'disabled' },
+      index: () => source.current(),
+    });
+    const ask = () => {
+      const reply = dnsPacket.decode(
+        responder.handle(queryPacket('web.shop.svc.cluster.local', 'A'), 'udp', 4) as Buffer,
+      );
+      return reply.answers?.map((a) => a.data);
+    };
+    try {
+      await until(() => client.watches.length === 3 && source.current() !== undefined);
+      expect([ask(), ask()]).toEqual([['10.96.0.20'], ['10.96.0.20']]); // the second from the cache
+      client.watchOf('Service').emit('MODIFIED', svc('web', '10.96.0.21', 6));
+      expect(ask()).toEqual(['10.96.0.21']);
+      client.watchOf('Service').emit('DELETED', svc('web', '10.96.0.21', 7));
+      expect(ask()).toEqual([]);
+    } finally {
+      source.close();
+    }
+  });
+
+  it('builds again after a relist, and leaves the events that come meanwhile to that build', async () => {
+    const client = new FakeClient();
+    client.objects.set('Namespace', [ns('shop')]);
+    client.objects.set('Service', [svc('web', '10.96.0.20', 5)]);
+    const { source, builds, updates } = start(client);
+    try {
+      await until(() => client.watches.length === 3 && source.current() !== undefined);
+      client.objects.set('Service', [svc('db', '10.96.0.30', 40)]);
+      client.watchOf('Service').end({ reason: 'expired' });
+      await until(() => client.watches.length === 3);
+      // The Service relist is in, its build is due: an event meanwhile waits for the build.
+      const first = source.current()!;
+      client.watchOf('Namespace').emit('ADDED', ns('bank'));
+      expect(updates.length).toBe(0);
+      expect(first.namespaces.has('bank')).toBe(false);
+      await until(() => source.current() !== first);
+      expect(builds.length).toBe(2);
+      expect(source.current()!.namespaces.has('bank')).toBe(true);
+      expect(A(source.current(), 'db')).toEqual(['10.96.0.30']);
+      expect(source.current()!.serial).toBeGreaterThan(first.serial);
+    } finally {
+      source.close();
+    }
+  });
+
   it('paces builds: the next starts no sooner than 2 build-times after the last ended', async () => {
     const client = new FakeClient();
     client.objects.set('Namespace', [ns('shop')]);
@@ -165,12 +245,15 @@ describe('ApiIndexSource', () => {
     source.start();
     try {
       await until(() => client.watches.length === 3);
-      const w = client.watchOf('Service');
-      for (let i = 0; i < 60; i++) {
-        w.emit('MODIFIED', svc('s-0', `10.97.0.${i}`, 100 + i));
+      const services = client.objects.get('Service')!;
+      for (let i = 0; i < 30; i++) {
+        // Each relist asks for a build; the builds that happen must keep their distance.
+        client.objects.set('Service', [svc('s-0', `10.97.0.${i}`, 100 + i), ...services.slice(1)]);
+        client.watchOf('Service').end({ reason: 'expired' });
+        await until(() => client.watches.length === 3);
         await new Promise((r) => setTimeout(r, 10));
       }
-      await until(() => A(source.current(), 's-0')[0] === '10.97.0.59');
+      await until(() => A(source.current(), 's-0')[0] === '10.97.0.29');
     } finally {
       source.close();
     }

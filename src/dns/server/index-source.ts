@@ -1,21 +1,28 @@
 // The DnsIndex kept current from the API: one reflector per kind the index reads (the kinds of
 // CoreDNS's ClusterRole system:coredns: Services, EndpointSlices, Namespaces, and Pods only with
 // `pods verified`, the one mode that reads them: CoreDNS kubernetes.go sets initPodCache only
-// for podModeVerified; pods are most of a cluster's objects and of their bytes), and a
-// rebuild with buildDnsIndex — the pure function `podnet dns` uses — a short while after the last
-// change (debounced, 50 ms by default, but at most 500 ms after the first pending change, so a
-// steady stream of changes still shows). Queries never wait for a rebuild: they are answered from
-// the previous index until the new one replaces it. A build does block the event loop while it
-// runs (80-300 ms for 10,000 Services here, depending on the heap limit), so builds are also
-// paced: the next one starts no sooner than 2 build-times after the last ended, which caps
-// rebuilding at a third of the CPU under any rate of change while a change still shows within 3
-// build-times (the idea of kube-proxy's --min-sync-period, derived from the measured build time
-// instead of configured). The first index is built as soon as every kind has been
-// listed; until then current() is undefined (the server answers SERVFAIL, /ready says 503).
+// for podModeVerified; pods are most of a cluster's objects and of their bytes).
+// Each watched change is applied to the index in place as it arrives (updateDnsIndex, in time
+// proportional to the object, some microseconds), between two queries: Node runs one thing at a
+// time, so a query sees the index before the change or after it, never half of it. Batching the
+// events of one tick would save nothing, as each costs the same either way, and would leave the
+// index behind the reflectors' objects meanwhile. A change the index reads raises the SOA serial
+// (CoreDNS: the Unix time of the last change; here at least one more than the last serial, so
+// that it rises with every change), which also tells the reply cache that its entries are stale.
+// The whole index is built with buildDnsIndex — the pure function `podnet dns` uses — only when
+// the objects were listed: at the start, once every kind has been (until then current() is
+// undefined: the server answers SERVFAIL, /ready says 503), and after a relist (410 Expired, a
+// failure), when anything may differ. Events that come while such a build is due are left to it.
+// A build blocks the event loop (80-300 ms for 10,000 Services here, depending on the heap limit),
+// so it waits for the other kinds' relists (debounced 50 ms, at most 500 ms after the first), and
+// builds are paced: the next starts no sooner than 2 build-times after the last ended, which caps
+// rebuilding at a third of the CPU even if relists repeat (the idea of kube-proxy's
+// --min-sync-period, derived from the measured build time instead of configured).
 import { emptyCluster } from '../../api/cluster.js';
 import type { EndpointSlice, Namespace, Pod, Service } from '../../api/types.js';
 import { buildDnsIndex, type DnsIndex, type DnsOptions } from '../records.js';
-import { Reflector, type WatchClient } from '../../client/reflector.js';
+import { updateDnsIndex, type DnsObjectChange } from '../dns-index-update.js';
+import { Reflector, type ReflectorChange, type WatchClient } from '../../client/reflector.js';
 import { trimForDns } from './trim.js';
 
 /** The kinds watched: Pods only when the pods mode reads them. */
@@ -34,6 +41,8 @@ export interface IndexSourceOptions {
   log?: (line: string) => void;
   /** Called after every build, with its duration in seconds. */
   onBuilt?: (index: DnsIndex, seconds: number) => void;
+  /** Called after every change applied to the index in place, with its duration in seconds. */
+  onUpdated?: (index: DnsIndex, seconds: number) => void;
   backoff?: { minMs: number; maxMs: number };
 }
 
@@ -44,10 +53,11 @@ export class ApiIndexSource {
   private pendingSince: number | undefined;
   /** When the last build ended and how long it took (ms, Date.now() clock). */
   private lastBuild = { end: 0, ms: 0 };
+  private serial = 0;
 
   constructor(private readonly opts: IndexSourceOptions) {
     for (const kind of dnsKinds(opts.dns)) {
-      const onChange = () => this.schedule();
+      const onChange = (change: ReflectorChange) => this.changed(kind, change);
       const r = new Reflector({
         kind,
         client: opts.client,
@@ -72,6 +82,28 @@ export class ApiIndexSource {
   /** The index built last; undefined until every kind has been listed once. */
   current(): DnsIndex | undefined {
     return this.index;
+  }
+
+  private changed(kind: string, change: ReflectorChange): void {
+    if (change.type === 'list' || !this.index) return this.schedule();
+    if (this.timer !== undefined) return; // a build is due: it will read this change too
+    const start = performance.now();
+    const { old, object } = change;
+    try {
+      if (!updateDnsIndex(this.index, { kind, old, object } as DnsObjectChange)) return;
+    } catch (e) {
+      // Only a bug gets here (an index that is not what the objects make); a build repairs it.
+      this.opts.log?.(`index update failed (${(e as Error).message}); building it anew`);
+      this.index.serial = this.nextSerial();
+      return this.schedule();
+    }
+    this.index.serial = this.nextSerial();
+    this.opts.onUpdated?.(this.index, (performance.now() - start) / 1000);
+  }
+
+  private nextSerial(): number {
+    this.serial = Math.max(this.serial + 1, Math.floor(Date.now() / 1000));
+    return this.serial;
   }
 
   private schedule(): void {
@@ -101,7 +133,7 @@ export class ApiIndexSource {
     // query can, and two indexes at once would double the peak (about 19 MB each at 10,000
     // Services: more than the runtime's 64 MB heap allows beside the objects).
     this.index = undefined;
-    this.index = buildDnsIndex(cluster, this.opts.dns);
+    this.index = buildDnsIndex(cluster, { ...this.opts.dns, serial: this.nextSerial() });
     const ms = performance.now() - start;
     this.lastBuild = { end: Date.now(), ms };
     this.opts.onBuilt?.(this.index, ms / 1000);

@@ -24,6 +24,7 @@ export class DnsMetrics {
   private readonly cacheHits: Counter;
   private readonly cacheMisses: Counter;
   private readonly builds: Histogram;
+  private readonly updates: Histogram;
 
   constructor(
     private readonly server: string,
@@ -74,6 +75,12 @@ export class DnsMetrics {
       buckets: exponentialBuckets(0.001, 2, 13),
       registers,
     });
+    this.updates = new Histogram({
+      name: 'podnet_dns_index_update_duration_seconds',
+      help: 'Time to apply one watched change to the DNS index in place (the event loop is blocked meanwhile).',
+      buckets: exponentialBuckets(0.00001, 2, 14),
+      registers,
+    });
     collectDefaultMetrics({ register: this.registry });
   }
 
@@ -94,6 +101,10 @@ export class DnsMetrics {
 
   indexBuilt(seconds: number): void {
     this.builds.observe(seconds);
+  }
+
+  indexUpdated(seconds: number): void {
+    this.updates.observe(seconds);
   }
 
   /** The text exposition format for /metrics. */

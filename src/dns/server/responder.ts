@@ -119,7 +119,7 @@ export class Responder {
     const index = this.opts.index();
     // Only replies made here are stored, never forwarded ones, and the zones are fixed: a stored
     // reply's zone decision stands, so a hit skips matchZone too.
-    const hit = index && this.cache?.get(index, key);
+    const hit = index && this.cache?.get(index, index.serial, key);
     if (hit) {
       const reply = this.fit(stampReply(hit.wire, req), req, hit.head, proto);
       return done(reply, hit.head.rcode, hit.zone, hit.plugin, type, true);
@@ -132,7 +132,7 @@ export class Responder {
       return done(encodeReply(req, head), 'SERVFAIL', zone!, '', type);
     }
     const stored = this.store(from, req, name, zone);
-    if (index) this.cache?.set(index, key, stored);
+    if (index) this.cache?.set(index, index.serial, key, stored);
     const reply = this.fit(stampReply(stored.wire, req), req, stored.head, proto);
     return done(reply, stored.head.rcode, stored.zone, stored.plugin, type);
   }

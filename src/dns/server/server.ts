@@ -99,6 +99,7 @@ export async function startClusterDns(
     client: new HttpObjectClient(cfg.apiSocket),
     dns: cfg.dns,
     log: (line) => log(`dns: ${line}`),
+    onUpdated: (_, seconds) => metrics.indexUpdated(seconds),
     onBuilt: (index, seconds) => {
       metrics.indexBuilt(seconds);
       if (!first) return;
