@@ -2,23 +2,33 @@
 // shards pn-<cluster>-proxy-<k>, rendered by src/dataplane/service-proxy) in step with
 // Services, EndpointSlices and Nodes, announces
 // the LoadBalancer IPs this node answers ARP for (as /32 addresses on its fabric interface), and
-// serves the health check node ports of externalTrafficPolicy Local Services. Only runs a
-// render when an input changed, and then renders only the Services whose objects changed
-// (partial.ts, kube-proxy's partial sync); the tables are synced by diff, all in one
-// transaction (src/nft/apply.ts).
+// serves the health check node ports of externalTrafficPolicy Local Services. Fed by watch
+// events, as kube-proxy is by its informers: reflectors keep the objects, a change tracker
+// (service-changes.ts) says which Services changed, and a sync renders only those
+// (partial.ts renderChanged) and syncs the diff in one transaction (src/nft/apply.ts). A
+// (re)list, a Node change or a failed sync renders from every object instead (render(input),
+// which still renders again only the Services whose versions differ).
 import { availableParallelism } from 'node:os';
 import type { ClusterConfig } from '../api/cluster.js';
-import type { EndpointSlice, KubeObject, Node, Service } from '../api/types.js';
-import type { HttpObjectClient } from '../client/http-client.js';
+import type { EndpointSlice, Node, Service } from '../api/types.js';
+import { Reflector, type WatchClient } from '../client/reflector.js';
 import { UPLINK } from '../cluster/names.js';
-import { announcedAddresses, healthCheckNodePorts } from '../dataplane/service-proxy/node-duties.js';
-import { ServiceProxyRenderer } from '../dataplane/service-proxy/partial.js';
+import { serviceKey } from '../dataplane/service-proxy/model.js';
+import { NodeDutiesCache } from '../dataplane/service-proxy/node-duties-cache.js';
+import {
+  ServiceProxyRenderer,
+  type ProxyContext,
+  type ProxyRender,
+  type ServiceChange,
+} from '../dataplane/service-proxy/partial.js';
 import { ProxyShards } from '../dataplane/service-proxy/shards.js';
 import { exec } from '../host/exec.js';
 import { ipBatch } from '../host/netns.js';
 import { execNftRunner, TableGroupSyncer, type SyncOptions } from '../nft/apply.js';
 import { nftRunnerFor } from '../nft/libnftables.js';
 import { HealthCheckServers } from './health-check.js';
+import { ServiceChangeTracker, type ProxyKind } from './service-changes.js';
+import { SyncRunner } from './sync-runner.js';
 
 export interface ServiceProxyOptions {
   cluster: string;
@@ -27,8 +37,12 @@ export interface ServiceProxyOptions {
   netns: string;
   nodeIP: string;
   config: ClusterConfig;
-  client: HttpObjectClient;
+  client: WatchClient;
   log: (line: string) => void;
+  /** How long a sync waits after the first change, so that changes arriving together join it. */
+  coalesceMs?: number;
+  /** How long after a failed sync the next one starts (kube-proxy: its sync period). */
+  retryMs?: number;
 }
 
 /**
@@ -43,16 +57,17 @@ export const PROXY_SYNC_OPTIONS: SyncOptions = {
   loadRunner: execNftRunner,
 };
 
-/** Identity and version of every object: the render runs only when this changes. */
-const versions = (objs: KubeObject[]) =>
-  objs.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}@${o.metadata?.resourceVersion}`).join(',');
+const KINDS: ProxyKind[] = ['Service', 'EndpointSlice', 'Node'];
 
 export class ServiceProxy {
   private readonly syncer: TableGroupSyncer;
   private readonly renderer = new ServiceProxyRenderer();
   private readonly shards = new ProxyShards();
   private readonly health: HealthCheckServers;
-  private lastInputs = '';
+  private readonly reflectors: Record<ProxyKind, Reflector>;
+  private readonly changes = new ServiceChangeTracker();
+  private readonly duties = new NodeDutiesCache();
+  private readonly runner: SyncRunner;
   /** undefined until read from the interface (a restarted agent finds its predecessor's). */
   private announced: Set<string> | undefined;
 
@@ -60,36 +75,83 @@ export class ServiceProxy {
     // Endpoint churn removes endpoint chains: deleting them later spares nft its chain dump now.
     this.syncer = new TableGroupSyncer(o.netns, nftRunnerFor(o.netns, o.log), PROXY_SYNC_OPTIONS);
     this.health = new HealthCheckServers(o.nodeIP, o.log);
+    this.runner = new SyncRunner(() => this.sync(), {
+      // A Service and its EndpointSlice are written by different controllers a few ms apart.
+      delayMs: o.coalesceMs ?? 5,
+      retryMs: o.retryMs ?? 1000,
+      onError: (e) => o.log(`service proxy: ${e instanceof Error ? e.message : e}`),
+    });
+    const reflector = (kind: ProxyKind): Reflector => {
+      const r: Reflector = new Reflector({
+        kind,
+        client: o.client,
+        onChange: (change) => {
+          this.changes.record(kind, change, () => r.items());
+          this.runner.request();
+        },
+        log: (line) => o.log(`service proxy: ${line}`),
+      });
+      return r;
+    };
+    this.reflectors = {
+      Service: reflector('Service'),
+      EndpointSlice: reflector('EndpointSlice'),
+      Node: reflector('Node'),
+    };
   }
 
-  async sync(): Promise<void> {
-    const [services, endpointSlices, nodes] = await Promise.all([
-      this.o.client.list<Service>('Service'),
-      this.o.client.list<EndpointSlice>('EndpointSlice'),
-      this.o.client.list<Node>('Node'),
-    ]);
-    const inputs = [versions(services), versions(endpointSlices), versions(nodes)].join('|');
-    if (inputs === this.lastInputs) return;
-    const input = {
+  /** Starts watching; the first sync follows the first list of every kind. */
+  start(): void {
+    for (const kind of KINDS) this.reflectors[kind].start();
+  }
+
+  /** Renders what changed, syncs the tables, then the node duties if they may have changed. */
+  private async sync(): Promise<void> {
+    if (!KINDS.every((k) => this.reflectors[k].hasSynced)) return;
+    const context: ProxyContext = {
       clusterName: this.o.cluster,
       nodeName: this.o.node,
       nodeIP: this.o.nodeIP,
       config: this.o.config,
-      services,
-      endpointSlices,
-      nodes,
+      nodes: this.reflectors.Node.items() as Node[],
     };
     const t0 = performance.now();
-    const { tables, diff } = this.shards.place(this.renderer.render(input));
-    const result = await this.syncer.sync(tables, diff);
-    if (result.mode !== 'unchanged')
-      this.o.log(
-        `service proxy: ${result.mode} sync, ${result.ops} operation(s) in ${(performance.now() - t0).toFixed(1)} ms` +
-          (result.error ? ` (the diff failed: ${result.error})` : ''),
-      );
-    await this.announce(announcedAddresses(input));
-    await this.health.sync(healthCheckNodePorts(input));
-    this.lastInputs = inputs;
+    const work = this.changes.take((key) => this.reflectors.Service.get(key));
+    try {
+      let render: ProxyRender;
+      let dutiesChanged = true;
+      if (work.full) {
+        const services = this.reflectors.Service.items() as Service[];
+        const endpointSlices = this.reflectors.EndpointSlice.items() as EndpointSlice[];
+        render = this.renderer.render({ ...context, services, endpointSlices });
+        this.duties.reset(
+          context,
+          services.map((s) => this.changeOf(s)),
+        );
+      } else {
+        render = this.renderer.renderChanged(context, work.changes);
+        dutiesChanged = this.duties.update(context, work.changes);
+      }
+      const { tables, diff } = this.shards.place(render);
+      const result = await this.syncer.sync(tables, diff);
+      if (result.mode !== 'unchanged')
+        this.o.log(
+          `service proxy: ${result.mode} sync, ${result.ops} operation(s) in ${(performance.now() - t0).toFixed(1)} ms` +
+            (result.error ? ` (the diff failed: ${result.error})` : ''),
+        );
+      if (!dutiesChanged) return;
+      await this.announce(this.duties.announced());
+      await this.health.sync(this.duties.healthCheckNodePorts());
+    } catch (e) {
+      // The changes taken are lost with this sync (kube-proxy's proxier sets needFullSync).
+      this.changes.forceFull();
+      throw e;
+    }
+  }
+
+  private changeOf(service: Service): ServiceChange {
+    const key = serviceKey(service);
+    return { key, service, slices: this.changes.slicesOf(key) };
   }
 
   /** L2 mode: this node owns the LoadBalancer IPs it announces; the kernel answers ARP for them. */
@@ -136,7 +198,10 @@ export class ServiceProxy {
     );
   }
 
-  close(): void {
+  /** Stops watching and syncing; resolves once a sync under way has ended. */
+  async close(): Promise<void> {
+    for (const kind of KINDS) this.reflectors[kind].stop();
+    await this.runner.close();
     this.health.close();
   }
 }

@@ -1,8 +1,10 @@
 // Benchmark of the Service proxy's rule programming (issue 5): a full sync of S Services x E
 // endpoints into a fresh namespace (render and nft load timed apart), then single-Service
-// changes applied incrementally on the agent's path (partial render, TableSyncer with the
-// renderer's diff) and, as the baseline, on the path before it (full render, diff of the whole
-// tables, the usual nft text); with further baselines measured in the same run:
+// changes applied incrementally on the agent's path (the watch events of the change recorded by
+// the change tracker, the changed Services rendered, the diff placed in the shard tables and
+// synced by TableGroupSyncer) and, for comparison, on the paths before it: the agent's path
+// with the partial render that scans every Service to find the change, and the one-table path
+// (partial render, TableSyncer, the usual nft text); with further baselines measured in the same run:
 //   - the same Services in kube-proxy's shape with an inline anonymous `numgen ... vmap { }` per
 //     Service (what nftables-mode kube-proxy emits), at a smaller size, since it is super-linear;
 //   - option (a) of render.ts, a named map per Service port, at the same smaller size;
@@ -15,7 +17,9 @@ import { parseArgs } from 'node:util';
 import { defaultClusterConfig } from '../api/cluster.js';
 import type { EndpointSlice, Node, Service } from '../api/types.js';
 import type { ServiceProxyInput } from '../dataplane/service-proxy/model.js';
-import { ServiceProxyRenderer } from '../dataplane/service-proxy/partial.js';
+import { contextOf, ServiceProxyRenderer, type ProxyRender } from '../dataplane/service-proxy/partial.js';
+import { keyOf, type ReflectorChange } from '../client/reflector.js';
+import { ServiceChangeTracker, type ProxyKind } from '../agent/service-changes.js';
 import { renderServiceProxy } from '../dataplane/service-proxy/render.js';
 import { exec } from '../host/exec.js';
 import { createNetns, deleteNetns } from '../host/netns.js';
@@ -214,14 +218,20 @@ function inputs() {
   return { base, live };
 }
 
+/** One change: the whole input after it, and the watch events that bring it. */
+interface Step {
+  input: ServiceProxyInput;
+  events: [ProxyKind, ReflectorChange][];
+}
+
+const added = (o: Service | EndpointSlice): ReflectorChange => ({ type: 'event', key: keyOf(o), object: o });
+const deleted = (o: Service | EndpointSlice): ReflectorChange => ({ type: 'event', key: keyOf(o), old: o });
+
 /**
- * The single-Service changes, each a function of the repetition returning the next input: add
- * a Service, replace one endpoint, remove a Service. Both paths get the same sequence.
+ * The single-Service changes, each a function of the repetition returning the next step: add
+ * a Service, replace one endpoint, remove a Service. Every path gets the same sequence.
  */
-function changes(
-  base: ServiceProxyInput,
-  live: ServiceProxyInput,
-): [string, (i: number) => ServiceProxyInput][] {
+function changes(base: ServiceProxyInput, live: ServiceProxyInput): [string, (i: number) => Step][] {
   let current = live;
   let version = 0;
   const bump = <T extends Service | EndpointSlice>(o: T): T => ({
@@ -233,11 +243,18 @@ function changes(
       'add 1 Service',
       () => {
         const n = current.services.length + 1;
-        return (current = {
+        current = {
           ...current,
           services: base.services.slice(0, n),
           endpointSlices: base.endpointSlices.slice(0, n),
-        });
+        };
+        return {
+          input: current,
+          events: [
+            ['Service', added(base.services[n - 1])],
+            ['EndpointSlice', added(base.endpointSlices[n - 1])],
+          ],
+        };
       },
     ],
     [
@@ -249,59 +266,116 @@ function changes(
           ...s,
           endpoints: [{ ...s.endpoints![0], addresses: [`10.250.${i}.1`] }, ...s.endpoints!.slice(1)],
         });
-        return (current = { ...current, endpointSlices: slices });
+        current = { ...current, endpointSlices: slices };
+        return {
+          input: current,
+          events: [['EndpointSlice', { type: 'event', key: keyOf(s), old: s, object: slices[i] }]],
+        };
       },
     ],
     [
       'remove 1 Service',
-      () =>
-        (current = {
+      () => {
+        const svc = current.services.at(-1)!;
+        const slice = current.endpointSlices.at(-1)!;
+        current = {
           ...current,
           services: current.services.slice(0, -1),
           endpointSlices: current.endpointSlices.slice(0, -1),
-        }),
+        };
+        return {
+          input: current,
+          events: [
+            ['Service', deleted(svc)],
+            ['EndpointSlice', deleted(slice)],
+          ],
+        };
+      },
     ],
   ];
 }
+
+/** Medians per change. */
+type ChangeTimes = Record<
+  string,
+  { total: number; render: number; place: number; nft: number; ops: number; dump: boolean }
+>;
 
 interface AgentPath {
   tables: number;
   fullMs: number;
   placeMs: number;
-  /** Medians per change. */
-  changes: Record<
-    string,
-    { total: number; render: number; place: number; nft: number; ops: number; dump: boolean }
-  >;
+  /** Fed by watch events (the agent now). */
+  changes: ChangeTimes;
+  /** The partial render finding the change by scanning every Service (the agent before). */
+  scan: ChangeTimes;
+}
+
+/** How a path renders: the first input in full, then each step. */
+interface RenderPath {
+  first(input: ServiceProxyInput): ProxyRender;
+  next(step: Step): ProxyRender;
+}
+
+/** The agent's renderer fed by events (src/agent/service-proxy.ts sync, without the reflectors). */
+function eventPath(): RenderPath {
+  const renderer = new ServiceProxyRenderer();
+  const tracker = new ServiceChangeTracker();
+  // What the Service reflector keeps: updated when an event arrives, before the sync.
+  const services = new Map<string, Service>();
+  return {
+    first(input) {
+      for (const s of input.services) services.set(keyOf(s), s);
+      tracker.record('EndpointSlice', { type: 'list' }, () => input.endpointSlices);
+      tracker.take((key) => services.get(key));
+      return renderer.render(input);
+    },
+    next({ input, events }) {
+      for (const [kind, change] of events) {
+        if (kind === 'Service' && change.type === 'event')
+          if (change.object) services.set(change.key, change.object as Service);
+          else services.delete(change.key);
+        tracker.record(kind, change, () => []);
+      }
+      const work = tracker.take((key) => services.get(key));
+      if (work.full) throw new Error('a single-Service change asked for a full render');
+      return renderer.renderChanged(contextOf(input), work.changes);
+    },
+  };
+}
+
+/** The agent's renderer before: handed every object, finding the change by scanning. */
+function scanPath(): RenderPath {
+  const renderer = new ServiceProxyRenderer();
+  return { first: (input) => renderer.render(input), next: ({ input }) => renderer.render(input) };
 }
 
 /**
- * The agent's path (src/agent/service-proxy.ts), run inside `netns`: partial render, the diff
- * placed in the shard tables, one transaction through libnftables; a full load first.
+ * One render path on the agent's sync (src/agent/service-proxy.ts), run inside `netns`: the
+ * render placed in the shard tables, one transaction through libnftables; a full load first.
  */
-async function agentPath(netns: string): Promise<AgentPath> {
+async function syncPath(netns: string, path: RenderPath) {
   const { base, live } = inputs();
   const runner = new TimedRunner(new LibnftablesRunner(netns));
   const syncer = new TableGroupSyncer(netns, runner, PROXY_SYNC_OPTIONS);
-  const renderer = new ServiceProxyRenderer();
   const shards = new ProxyShards();
   let t = now();
-  const placed = shards.place(renderer.render(live));
+  const placed = shards.place(path.first(live));
   const placeMs = now() - t;
   t = now();
   await syncer.sync(placed.tables);
   const fullMs = now() - t;
-  const out: AgentPath = { tables: placed.tables.length, fullMs, placeMs, changes: {} };
+  const times: ChangeTimes = {};
   for (const [label, next] of changes(base, live)) {
     const [render, place, nft, total] = [[], [], [], []] as number[][];
     let ops = 0;
     let dump = false;
     for (let i = 0; i < REPS; i++) {
-      const input = next(i);
+      const step = next(i);
       runner.times = [];
       runner.scripts = [];
       const t0 = now();
-      const r = renderer.render(input);
+      const r = path.next(step);
       const t1 = now();
       const { tables, diff } = shards.place(r);
       const t2 = now();
@@ -315,7 +389,7 @@ async function agentPath(netns: string): Promise<AgentPath> {
       ops = res.ops;
       dump ||= /^(add rule|add element|delete) /m.test(runner.scripts[0]);
     }
-    out.changes[label] = {
+    times[label] = {
       total: median(total),
       render: median(render),
       place: median(place),
@@ -325,7 +399,20 @@ async function agentPath(netns: string): Promise<AgentPath> {
     };
   }
   await syncer.deleteTables(placed.tables);
-  return out;
+  return { tables: placed.tables.length, fullMs, placeMs, times };
+}
+
+/** The agent's path fed by events, then the one before it, one after the other in `netns`. */
+async function agentPath(netns: string): Promise<AgentPath> {
+  const events = await syncPath(netns, eventPath());
+  const scan = await syncPath(netns, scanPath());
+  return {
+    tables: events.tables,
+    fullMs: events.fullMs,
+    placeMs: events.placeMs,
+    changes: events.times,
+    scan: scan.times,
+  };
 }
 
 // ---------------------------------------------------------------- the run
@@ -398,7 +485,7 @@ async function main(): Promise<void> {
     for (const [label, next] of changes(base, live)) {
       const [total, nft] = [[], []] as number[][];
       for (let i = 0; i < REPS; i++) {
-        const input = next(i);
+        const { input } = next(i);
         baseRunner.times = [];
         const t0 = now();
         const r = baseRenderer.render(input);
@@ -408,9 +495,13 @@ async function main(): Promise<void> {
         nft.push(baseRunner.times[0]);
       }
       const a = agent.changes[label];
+      const b = agent.scan[label];
+      const detail = (c: typeof a) =>
+        `${fmt(c.total)} (render ${fmt(c.render)}, place ${fmt(c.place)}, nft ${fmt(c.nft)}; ${c.ops} operations, ${c.dump ? 'with' : 'without'} chain dump)`;
+      row(`${label}, agent path, fed by events (median of ${REPS})`, detail(a));
       row(
-        `${label}, agent path (median of ${REPS})`,
-        `${fmt(a.total)} (render ${fmt(a.render)}, place ${fmt(a.place)}, nft ${fmt(a.nft)}; ${a.ops} operations, ${a.dump ? 'with' : 'without'} chain dump)`,
+        `${label}, agent path before: partial render scanning every Service`,
+        `${detail(b)}; fed by events ${(b.total / a.total).toFixed(1)}x faster`,
       );
       row(
         `${label}, baseline: one table`,

@@ -34,8 +34,7 @@ export interface ReflectorOptions {
  * when it was added), `object` what is kept now (absent when it was deleted).
  */
 export type ReflectorChange =
-  | { type: 'list' }
-  | { type: 'event'; key: string; old?: KubeObject; object?: KubeObject };
+  { type: 'list' } | { type: 'event'; key: string; old?: KubeObject; object?: KubeObject };
 
 /** `namespace/name` (`/name` for a cluster-scoped object): the key of items() and get(). */
 export const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;

@@ -96,11 +96,12 @@ if (missing.length) {
     client,
     log,
   });
+  // The proxy syncs on watch events, not on this loop's period.
+  proxy.start();
   let stopping = false;
   const loop = async () => {
     while (!stopping) {
       await agent.sync().catch((e) => log(`sync: ${e instanceof Error ? e.message : e}`));
-      await proxy.sync().catch((e) => log(`service proxy: ${e instanceof Error ? e.message : e}`));
       await enforcer
         ?.sync(agent.sandboxAddresses())
         .catch((e) => log(`network policy: ${e instanceof Error ? e.message : e}`));
@@ -110,7 +111,10 @@ if (missing.length) {
   const done = loop();
   const stop = () => {
     stopping = true;
-    void done.then(() => (proxy.close(), recorder?.stop(), agent.shutdown())).then(() => process.exit(0));
+    void done
+      .then(() => proxy.close())
+      .then(() => (recorder?.stop(), agent.shutdown()))
+      .then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
