@@ -9,11 +9,11 @@
 //   npm run build && node --max-semi-space-size=1 --max-old-space-size=64 dist/bench/dns-index-update.js
 // Usage: node dist/bench/dns-index-update.js [--services 1000,10000] [--reps 21]
 import { parseArgs } from 'node:util';
-import { emptyCluster } from '../api/cluster.js';
-import type { EndpointSlice, KubeObject, Namespace, Pod, Service } from '../api/types.js';
+import type { EndpointSlice, KubeObject, Service } from '../api/types.js';
 import { keyOf } from '../client/reflector.js';
 import { updateDnsIndex, type DnsObjectChange } from '../dns/dns-index-update.js';
 import { buildDnsIndex, type DnsIndex, type DnsOptions } from '../dns/records.js';
+import { clusterOfKinds } from '../dns/server/index-source.js';
 import { trimForDns } from '../dns/server/trim.js';
 import { nsOf, objects } from './dns-cluster.js';
 
@@ -24,15 +24,10 @@ type Stores = Map<string, Map<string, KubeObject>>;
 
 /** index-source.ts build(): every reflector's items into a Cluster, the old index let go first. */
 function rebuild(stores: Stores): DnsIndex {
-  const items = (kind: string) => [...(stores.get(kind)?.values() ?? [])];
-  const cluster = {
-    ...emptyCluster(),
-    namespaces: items('Namespace') as Namespace[],
-    services: items('Service') as Service[],
-    endpointSlices: items('EndpointSlice') as EndpointSlice[],
-    pods: items('Pod') as Pod[],
-  };
-  return buildDnsIndex(cluster, DNS);
+  return buildDnsIndex(
+    clusterOfKinds((kind) => [...(stores.get(kind)?.values() ?? [])]),
+    DNS,
+  );
 }
 
 /** Applies a change to the stores as a reflector does; returns it as the index source sees it. */

@@ -69,6 +69,17 @@ const readyPods = () =>
   );
 const service = (name: string) => getJson<SvcJson>(['service', name])!;
 
+/** The LoadBalancer Service `web-ranges`, open to `range` only. */
+const rangesService = (range: string) => `apiVersion: v1
+kind: Service
+metadata: {name: web-ranges}
+spec:
+  type: LoadBalancer
+  loadBalancerSourceRanges: [${range}]
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+`;
+
 const manifests = `
 apiVersion: apps/v1
 kind: Deployment
@@ -119,15 +130,7 @@ spec:
   selector: {app: web}
   ports: [{port: 80, targetPort: 8080}]
 ---
-apiVersion: v1
-kind: Service
-metadata: {name: web-ranges}
-spec:
-  type: LoadBalancer
-  loadBalancerSourceRanges: [172.18.0.100/32]
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
----
+${rangesService('172.18.0.100/32')}---
 apiVersion: v1
 kind: Service
 metadata: {name: sticky}
@@ -298,18 +301,7 @@ describeAsRoot('Services and cluster DNS on a local cluster', () => {
     expect(curl('external', `http://${NODE_IPS[1]}:${svc.spec.ports[0].nodePort}/hostname`).code).toBe(0);
 
     const file = join(stateRoot, 'ranges.yaml');
-    writeFileSync(
-      file,
-      `apiVersion: v1
-kind: Service
-metadata: {name: web-ranges}
-spec:
-  type: LoadBalancer
-  loadBalancerSourceRanges: [10.244.0.0/16]
-  selector: {app: web}
-  ports: [{port: 80, targetPort: 8080}]
-`,
-    );
+    writeFileSync(file, rangesService('10.244.0.0/16'));
     expect(podnet(['apply', '-f', file]).code).toBe(0);
     await until('the client pod to get in', () => curl('client', `http://${lb}/hostname`, 2).code === 0);
     expect(sources.map(fate)).toEqual([

@@ -18,8 +18,8 @@
 // builds are paced: the next starts no sooner than 2 build-times after the last ended, which caps
 // rebuilding at a third of the CPU even if relists repeat (the idea of kube-proxy's
 // --min-sync-period, derived from the measured build time instead of configured).
-import { emptyCluster } from '../../api/cluster.js';
-import type { EndpointSlice, Namespace, Pod, Service } from '../../api/types.js';
+import { emptyCluster, type Cluster } from '../../api/cluster.js';
+import type { EndpointSlice, KubeObject, Namespace, Pod, Service } from '../../api/types.js';
 import { buildDnsIndex, type DnsIndex, type DnsOptions } from '../records.js';
 import { updateDnsIndex, type DnsObjectChange } from '../dns-index-update.js';
 import { Reflector, type ReflectorChange, type WatchClient } from '../../client/reflector.js';
@@ -28,6 +28,17 @@ import { trimForDns } from './trim.js';
 /** The kinds watched: Pods only when the pods mode reads them. */
 export function dnsKinds(dns: DnsOptions): string[] {
   return ['Namespace', 'Service', 'EndpointSlice', ...(dns.pods === 'verified' ? ['Pod'] : [])];
+}
+
+/** What buildDnsIndex reads, from the objects kept per kind. */
+export function clusterOfKinds(items: (kind: string) => KubeObject[]): Cluster {
+  return {
+    ...emptyCluster(),
+    namespaces: items('Namespace') as Namespace[],
+    services: items('Service') as Service[],
+    endpointSlices: items('EndpointSlice') as EndpointSlice[],
+    pods: items('Pod') as Pod[],
+  };
 }
 
 /** The wait after a build, in build-times, before the next may start. */
@@ -121,14 +132,7 @@ export class ApiIndexSource {
     this.timer = undefined;
     this.pendingSince = undefined;
     const start = performance.now();
-    const items = (kind: string) => this.reflectors.get(kind)?.items() ?? [];
-    const cluster = {
-      ...emptyCluster(),
-      namespaces: items('Namespace') as Namespace[],
-      services: items('Service') as Service[],
-      endpointSlices: items('EndpointSlice') as EndpointSlice[],
-      pods: items('Pod') as Pod[],
-    };
+    const cluster = clusterOfKinds((kind) => this.reflectors.get(kind)?.items() ?? []);
     // Let the old index go before the new one is made: the build runs to its end before any
     // query can, and two indexes at once would double the peak (about 19 MB each at 10,000
     // Services: more than the runtime's 64 MB heap allows beside the objects).
