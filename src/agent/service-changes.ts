@@ -6,7 +6,7 @@
 // which the full render still uses, does that on each call).
 import type { EndpointSlice, KubeObject, Service } from '../api/types.js';
 import { keyOf, type ReflectorChange } from '../client/reflector.js';
-import { SERVICE_NAME_LABEL } from '../controllers/endpointslice/reconcile.js';
+import { sliceOwner } from '../dataplane/service-proxy/model.js';
 import type { ServiceChange } from '../dataplane/service-proxy/partial.js';
 
 export type ProxyKind = 'Service' | 'EndpointSlice' | 'Node';
@@ -14,15 +14,8 @@ export type ProxyKind = 'Service' | 'EndpointSlice' | 'Node';
 /** What a sync must do: everything (render(input)), or the Services of `changes`. */
 export type PendingWork = { full: true } | { full: false; changes: ServiceChange[] };
 
-/**
- * The Service an EndpointSlice belongs to, as slicesByService (model.ts) groups them: IPv4 (or
- * unspecified) slices only, keyed `ns/<kubernetes.io/service-name>`; undefined for others.
- */
-function ownerOf(o: KubeObject | undefined): string | undefined {
-  const s = o as EndpointSlice | undefined;
-  if (!s || (s.addressType !== undefined && s.addressType !== 'IPv4')) return undefined;
-  return `${s.metadata.namespace}/${s.metadata.labels?.[SERVICE_NAME_LABEL]}`;
-}
+/** The Service a kept EndpointSlice belongs to, as slicesByService groups them (model.ts). */
+const ownerOf = (o: KubeObject | undefined) => (o ? sliceOwner(o as EndpointSlice) : undefined);
 
 export class ServiceChangeTracker {
   /** Until the first sync, and after any (re)list, a Node event or a failed sync. */

@@ -179,13 +179,12 @@ export function loadBalancerSourceRanges(svc: Service): string[] {
 }
 
 /**
- * Whether traffic from `source` to a LoadBalancer IP of `svc` passes its source ranges
- * (kube-proxy's firewall chain; NodePorts, ClusterIPs and external IPs are not restricted).
+ * Whether `source` lies in one of the prefixes (as loadBalancerSourceRanges gives them): with
+ * ranges, what decides if traffic to a LoadBalancer IP passes kube-proxy's firewall chain.
  */
-export function loadBalancerSourceAllowed(svc: Service, source: string): boolean {
-  const ranges = loadBalancerSourceRanges(svc);
+export function inRanges(ranges: string[], source: string): boolean {
   const ip = parseIP(source);
-  return ranges.length === 0 || (!!ip && ranges.some((r) => cidrContains(parseCIDR(r)!, ip)));
+  return !!ip && ranges.some((r) => cidrContains(parseCIDR(r)!, ip));
 }
 
 /**

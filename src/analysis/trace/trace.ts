@@ -20,7 +20,7 @@ import {
   chooseEndpoints,
   findServiceByAddress,
   loadBalancerAnnouncer,
-  loadBalancerSourceAllowed,
+  inRanges,
   loadBalancerSourceRanges,
   serviceEndpoints,
   type EndpointCandidate,
@@ -232,8 +232,9 @@ export function toAddress(
   // kube-proxy's firewall chain runs before DNAT and before the endpoint checks, for every
   // source (pods and nodes too; no short-circuit), on LoadBalancer IPs only.
   const source = origin.endpoint.ipText;
-  if (hit.access === 'loadBalancer' && !loadBalancerSourceAllowed(svc, source)) {
-    const ranges = loadBalancerSourceRanges(svc).join(', ');
+  const sourceRanges = hit.access === 'loadBalancer' ? loadBalancerSourceRanges(svc) : [];
+  if (sourceRanges.length > 0 && !inRanges(sourceRanges, source)) {
+    const ranges = sourceRanges.join(', ');
     hops.push({
       step: 'service',
       detail: `${ip}:${port}/${protocol} is the LoadBalancer IP of ${name}, open only to loadBalancerSourceRanges ${ranges}`,

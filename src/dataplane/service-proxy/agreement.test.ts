@@ -13,7 +13,8 @@ import type { Service, ServicePort } from '../../api/types.js';
 import {
   chooseEndpoints,
   loadBalancerAnnouncer,
-  loadBalancerSourceAllowed,
+  inRanges,
+  loadBalancerSourceRanges,
   serviceEndpoints,
 } from '../../analysis/services.js';
 import { trace } from '../../analysis/trace/trace.js';
@@ -138,8 +139,11 @@ function probes(cluster: Cluster): Probe[] {
       const lb = svc.status?.loadBalancer?.ingress?.[0]?.ip;
       if (lb) {
         // Sources outside loadBalancerSourceRanges are dropped before any endpoint check.
+        const ranges = loadBalancerSourceRanges(svc);
         const gated = (saddr: string, want: Set<string>) =>
-          loadBalancerSourceAllowed(svc, saddr) ? { want } : { want: new Set<string>(), rejects: false };
+          ranges.length === 0 || inRanges(ranges, saddr)
+            ? { want }
+            : { want: new Set<string>(), rejects: false };
         const node = loadBalancerAnnouncer(cluster.nodes, all, eLocal)!;
         out.push({
           what: `external -> LoadBalancer IP via ${node}`,

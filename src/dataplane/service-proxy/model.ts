@@ -12,7 +12,7 @@ import { parseIPv4 } from '../../lib/netaddr/index.js';
 import {
   chooseEndpoints,
   loadBalancerAnnouncer,
-  loadBalancerSourceAllowed,
+  inRanges,
   loadBalancerSourceRanges,
   sliceEndpoints,
   type EndpointCandidate,
@@ -141,7 +141,7 @@ export function buildPortsOf(
 
 function loadBalancerSources(svc: Service, lbIPs: string[], nodeIP: string): string[] {
   const ranges = loadBalancerSourceRanges(svc);
-  return ranges.length > 0 && loadBalancerSourceAllowed(svc, nodeIP) ? [...ranges, ...lbIPs] : ranges;
+  return inRanges(ranges, nodeIP) ? [...ranges, ...lbIPs] : ranges;
 }
 
 function buildPort(
@@ -223,12 +223,21 @@ export function loadBalancerIPs(svc: Service): string[] {
     .filter((ip): ip is string => !!ip && isIPv4(ip));
 }
 
+/**
+ * The `ns/service` key of the Service an EndpointSlice belongs to, for IPv4 (or unspecified)
+ * slices; undefined for the others, which this table does not program.
+ */
+export function sliceOwner(s: EndpointSlice): string | undefined {
+  if (s.addressType !== undefined && s.addressType !== 'IPv4') return undefined;
+  return `${s.metadata.namespace}/${s.metadata.labels?.[SERVICE_NAME_LABEL]}`;
+}
+
 /** IPv4 EndpointSlices by `ns/service`, so each Service scans only its own. */
 export function slicesByService(slices: EndpointSlice[]): Map<string, EndpointSlice[]> {
   const out = new Map<string, EndpointSlice[]>();
   for (const s of slices) {
-    if (s.addressType !== undefined && s.addressType !== 'IPv4') continue;
-    const k = `${s.metadata.namespace}/${s.metadata.labels?.[SERVICE_NAME_LABEL]}`;
+    const k = sliceOwner(s);
+    if (k === undefined) continue;
     const list = out.get(k);
     if (list) list.push(s);
     else out.set(k, [s]);
