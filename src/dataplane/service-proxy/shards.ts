@@ -43,9 +43,13 @@ import type { ProxyRender } from './partial.js';
  * lookup for the first packet of a connection, and `nft -f` ~1.5-3 ms per run (apply.ts), which
  * the agent's libnftables runner does not pay. One chain and element added at 10,000 Services
  * x 5: with nft -f 150-170 ms in 1 table, 54-63 ms in 4 shards, 34-46 ms in 8, 28-40 ms in 16;
- * through libnftables 18-19 ms in 8 shards, 12 ms in 16.
+ * through libnftables 18-19 ms in 8 shards, 12 ms in 16. A removed Service rewrites its shard's
+ * dispatch map and one part of cluster-ips whole (light.ts): 15-19 ms in 16 shards, 14-16 ms in
+ * 32, while 64 shards made every change slower again (17-30 ms: nft keeps a cache per table);
+ * the 16 more lookups cost nothing measurable (ClusterIP p50 overhead -0.3 % to 1.1 % at 10 to
+ * 30,000 Services, docs/benchmarks.md).
  */
-export const SHARDS = 16;
+export const SHARDS = 32;
 
 /** Sets whose elements point into a Service port's chains: they go with those chains. */
 const SHARD_SETS: ReadonlySet<string> = new Set([SET.serviceIPs, SET.serviceNodePorts]);
