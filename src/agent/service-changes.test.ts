@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultClusterConfig, type Cluster } from '../api/cluster.js';
 import type { EndpointSlice, KubeObject } from '../api/types.js';
-import { keyOf, type ReflectorChange } from '../client/reflector.js';
+import { changesBetween, keyOf } from '../client/reflector.js';
 import { proxyInput } from '../dataplane/service-proxy/fixture.test-util.js';
 import { slicesByService } from '../dataplane/service-proxy/model.js';
 import { contextOf, ServiceProxyRenderer } from '../dataplane/service-proxy/partial.js';
@@ -21,19 +21,9 @@ async function simulate(objects: KubeObject[]): Promise<Cluster> {
   return cluster;
 }
 
-/** The events that turn `before` into `after`, as a reflector reports them. */
-function events(before: KubeObject[], after: KubeObject[]): ReflectorChange[] {
-  const a = new Map(before.map((o) => [keyOf(o), o]));
-  const b = new Map(after.map((o) => [keyOf(o), o]));
-  const out: ReflectorChange[] = [];
-  for (const [key, old] of a) if (!b.has(key)) out.push({ type: 'event', key, old });
-  for (const [key, object] of b) {
-    const old = a.get(key);
-    if (JSON.stringify(old) !== JSON.stringify(object))
-      out.push({ type: 'event', key, ...(old ? { old } : {}), object });
-  }
-  return out;
-}
+/** The events that turn `before` into `after`, as a reflector reports them (a relist, too). */
+const events = (before: KubeObject[], after: KubeObject[]) =>
+  changesBetween(new Map(before.map((o) => [keyOf(o), o])), new Map(after.map((o) => [keyOf(o), o])));
 
 /** A slice the proxy must ignore: its changes dirty no Service. */
 const ipv6Slice = (n: number): EndpointSlice => ({
@@ -61,8 +51,10 @@ describe('ServiceChangeTracker', () => {
         ['Service', cluster.services, next.services],
         ['EndpointSlice', [...cluster.endpointSlices, ipv6Slice(step - 1)], slices],
       ];
+      // Odd steps come as relists (a watch expired): the same changes, reported at once.
       for (const [kind, before, after] of byKind)
-        for (const e of events(before, after)) tracker.record(kind, e, () => after);
+        if (step % 2) tracker.record(kind, { type: 'list', changes: events(before, after) }, () => after);
+        else for (const e of events(before, after)) tracker.record(kind, e, () => after);
       for (const [key, group] of slicesByService(next.endpointSlices))
         expect(new Set(tracker.slicesOf(key)), key).toEqual(new Set(group));
       const work = tracker.take((key) => next.services.find((s) => keyOf(s) === key));
@@ -74,7 +66,7 @@ describe('ServiceChangeTracker', () => {
     }
   });
 
-  it('asks for everything after a list, a Node event or a failed sync, and dirties both owners of a moved slice', () => {
+  it('asks for everything after the first list, a Node event or relist or a failed sync, and dirties both owners of a moved slice', () => {
     const tracker = new ServiceChangeTracker();
     const slice = (service: string): EndpointSlice => ({
       apiVersion: 'discovery.k8s.io/v1',
@@ -104,6 +96,15 @@ describe('ServiceChangeTracker', () => {
       ],
     });
     tracker.record('Node', { type: 'event', key: '/node-1', object: {} as KubeObject }, () => []);
+    expect(tracker.take(() => undefined).full).toBe(true);
+    // A relist of Services counts as the changes it found; one of Nodes as everything.
+    const removed = { type: 'event', key: 'ns/gone', old: {} as KubeObject } as const;
+    tracker.record('Service', { type: 'list', changes: [removed] }, () => []);
+    expect(tracker.take(() => undefined)).toEqual({
+      full: false,
+      changes: [{ key: 'ns/gone', service: undefined, slices: [] }],
+    });
+    tracker.record('Node', { type: 'list', changes: [] }, () => []);
     expect(tracker.take(() => undefined).full).toBe(true);
     tracker.forceFull();
     expect(tracker.take(() => undefined).full).toBe(true);

@@ -18,18 +18,22 @@ export type PendingWork = { full: true } | { full: false; changes: ServiceChange
 const ownerOf = (o: KubeObject | undefined) => (o ? sliceOwner(o as EndpointSlice) : undefined);
 
 export class ServiceChangeTracker {
-  /** Until the first sync, and after any (re)list, a Node event or a failed sync. */
+  /** Until the first sync, and after a Node event or relist or a failed sync. */
   private full = true;
   private readonly dirty = new Set<string>();
   /** Service key -> its IPv4 EndpointSlices by their own key. */
   private readonly slices = new Map<string, Map<string, EndpointSlice>>();
 
   /**
-   * Records one reflector change of `kind`. For an EndpointSlice (re)list, `items` are the
-   * slices now kept (the grouping is built again from them).
+   * Records one reflector change of `kind`. A relist counts as the changes it found; for the
+   * first list of EndpointSlices, `items` are the slices now kept (the grouping is built from them).
    */
   record(kind: ProxyKind, change: ReflectorChange, items: () => KubeObject[]): void {
     if (change.type === 'list') {
+      if (change.changes && kind !== 'Node') {
+        for (const event of change.changes) this.record(kind, event, items);
+        return;
+      }
       this.full = true;
       if (kind === 'EndpointSlice') this.regroup(items());
       return;

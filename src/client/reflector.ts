@@ -4,7 +4,10 @@
 // request or a dropped connection lists again, after a back-off that doubles from 100 ms to 5 s
 // while the API server does not answer. The last good objects stay in use meanwhile.
 // Every change is reported with what changed, so that a consumer can redo only that part of its
-// work (client-go's ResourceEventHandler); a (re)list is reported as such: anything may differ.
+// work (client-go's ResourceEventHandler). A relist is reported with the objects it found
+// changed, added or gone since the last ones kept (by resourceVersion), as client-go's informer
+// turns a relist into updates and deletes (tools/cache/delta_fifo.go Replace): after a watch of
+// 10,000 objects expires, a consumer redoes the few that changed instead of everything.
 import type { KubeObject } from '../api/types.js';
 import type { ListResult, WatchEvent, WatchHandle } from './http-client.js';
 
@@ -30,14 +33,45 @@ export interface ReflectorOptions {
 }
 
 /**
- * A (re)list replaced every object; an event changed one: `old` is what was kept before (absent
- * when it was added), `object` what is kept now (absent when it was deleted).
+ * One object changed: `old` is what was kept before (absent when it was added), `object` what is
+ * kept now (absent when it was deleted).
  */
-export type ReflectorChange =
-  { type: 'list' } | { type: 'event'; key: string; old?: KubeObject; object?: KubeObject };
+export interface ReflectorEvent {
+  type: 'event';
+  key: string;
+  old?: KubeObject;
+  object?: KubeObject;
+}
+
+/**
+ * An event, or a (re)list, which replaced every object: the first list has no `changes`; a
+ * relist has the events that turn the objects kept before it into those it found.
+ */
+export type ReflectorChange = { type: 'list'; changes?: ReflectorEvent[] } | ReflectorEvent;
 
 /** `namespace/name` (`/name` for a cluster-scoped object): the key of items() and get(). */
 export const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/** Equal versions: the same resourceVersion, or the same content for objects without one. */
+const sameVersion = (a: KubeObject, b: KubeObject) =>
+  a.metadata?.resourceVersion !== undefined || b.metadata?.resourceVersion !== undefined
+    ? a.metadata?.resourceVersion === b.metadata?.resourceVersion
+    : JSON.stringify(a) === JSON.stringify(b);
+
+/** The events that turn the objects `before` into `after` (both keyed by keyOf): deletes first. */
+export function changesBetween(
+  before: ReadonlyMap<string, KubeObject>,
+  after: ReadonlyMap<string, KubeObject>,
+): ReflectorEvent[] {
+  const out: ReflectorEvent[] = [];
+  for (const [key, old] of before) if (!after.has(key)) out.push({ type: 'event', key, old });
+  for (const [key, object] of after) {
+    const old = before.get(key);
+    if (!old) out.push({ type: 'event', key, object });
+    else if (!sameVersion(old, object)) out.push({ type: 'event', key, old, object });
+  }
+  return out;
+}
 
 export class Reflector {
   private objects = new Map<string, KubeObject>();
@@ -107,9 +141,12 @@ export class Reflector {
   private async list(): Promise<string> {
     const { items, resourceVersion } = await this.opts.client.listWithVersion(this.opts.kind);
     const normalize = this.opts.normalize ?? ((o) => o);
+    const before = this.synced ? this.objects : undefined;
     this.objects = new Map(items.map((o) => [keyOf(o), normalize(o)]));
     this.synced = true;
-    this.opts.onChange({ type: 'list' });
+    this.opts.onChange(
+      before ? { type: 'list', changes: changesBetween(before, this.objects) } : { type: 'list' },
+    );
     return resourceVersion;
   }
 
