@@ -269,7 +269,10 @@ async function scrape(): Promise<SizeResult['metrics']> {
   };
 }
 
-/** A Service changed every 100 ms while `during` runs: rebuilds compete with queries. */
+/**
+ * A Service of nsOf(0) changed every 100 ms while `during` runs: each change is applied to the
+ * index in place and drops the cached replies of that namespace and the global ones (others stay).
+ */
 async function withChurn<T>(store: ObjectStore, during: () => Promise<T>): Promise<T> {
   let k = 0;
   const timer = setInterval(() => {

@@ -1,6 +1,6 @@
 // The index source against a fake API client: first build only when every kind is listed, watch
-// events applied to the index in place at once (and the reply cache dropped), builds debounced
-// and paced after relists, resume on a normal end, relist on 410 and on failures.
+// events applied to the index in place at once (and the cached replies they can alter dropped),
+// a relist's few changes applied the same way, builds debounced and paced after larger relists, resume on a normal end, relist on 410 and on failures.
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types.js';
 import type { ListResult, WatchEnd, WatchEvent, WatchHandle } from '../../client/http-client.js';
@@ -8,7 +8,7 @@ import { clusterIPService, clusterOf, ns, pod } from '../fixture.test-util.js';
 import dnsPacket from 'dns-packet';
 import { answer, buildDnsIndex, type DnsIndex } from '../records.js';
 import { queryPacket } from './client.test-util.js';
-import { ApiIndexSource } from './index-source.js';
+import { ApiIndexSource, RELIST_IN_PLACE } from './index-source.js';
 import { Responder } from './responder.js';
 import type { WatchClient } from '../../client/reflector.js';
 
@@ -176,41 +176,102 @@ describe('ApiIndexSource', () => {
     await until(() => client.watches.length === 0);
   });
 
-  it('drops the reply cache when an event changes the index', async () => {
+  it('drops the cached replies an event can alter: its namespace and the global ones', async () => {
     const client = new FakeClient();
-    client.objects.set('Namespace', [ns('shop')]);
-    client.objects.set('Service', [svc('web', '10.96.0.20', 5)]);
+    client.objects.set('Namespace', [ns('shop'), ns('bank')]);
+    const vault = clusterIPService('bank', 'vault', ['10.96.0.30'], [{ name: 'http', port: 80 }]);
+    client.objects.set('Service', [svc('web', '10.96.0.20', 5), vault]);
     const { source } = start(client);
+    let cached = false;
     const responder = new Responder({
       dns: { zone: 'cluster.local', pods: 'disabled' },
       index: () => source.current(),
+      lastChange: (namespace) => source.lastChange(namespace),
+      onServed: (s) => (cached = s.cached),
     });
-    const ask = () => {
-      const reply = dnsPacket.decode(
-        responder.handle(queryPacket('web.shop.svc.cluster.local', 'A'), 'udp', 4) as Buffer,
-      );
-      return reply.answers?.map((a) => a.data);
+    const ask = (name: string, type = 'A') => {
+      const reply = dnsPacket.decode(responder.handle(queryPacket(name, type), 'udp', 4) as Buffer);
+      const records = [...(reply.answers ?? []), ...(reply.authorities ?? [])];
+      return { data: records.map((a) => a.data as unknown), cached };
     };
+    const questions = {
+      web: ['web.shop.svc.cluster.local'],
+      vault: ['vault.bank.svc.cluster.local'],
+      missing: ['missing.bank.svc.cluster.local'], // NXDOMAIN, with the SOA
+      apex: ['cluster.local', 'SOA'], // global
+    };
+    const askAll = () =>
+      Object.fromEntries(Object.entries(questions).map(([k, [name, type]]) => [k, ask(name, type)]));
+    const soa = () => expect.objectContaining({ serial: source.current()!.serial });
     try {
       await until(() => client.watches.length === 3 && source.current() !== undefined);
-      expect([ask(), ask()]).toEqual([['10.96.0.20'], ['10.96.0.20']]); // the second from the cache
-      client.watchOf('Service').emit('MODIFIED', svc('web', '10.96.0.21', 6));
-      expect(ask()).toEqual(['10.96.0.21']);
-      client.watchOf('Service').emit('DELETED', svc('web', '10.96.0.21', 7));
-      expect(ask()).toEqual([]);
+      askAll();
+      expect(askAll()).toEqual({
+        web: { data: ['10.96.0.20'], cached: true },
+        vault: { data: ['10.96.0.30'], cached: true },
+        missing: { data: [soa()], cached: true },
+        apex: { data: [soa()], cached: true },
+      });
+
+      client.watchOf('Service').emit('MODIFIED', svc('web', '10.96.0.21', 6)); // namespace shop
+      expect(askAll()).toEqual({
+        web: { data: ['10.96.0.21'], cached: false },
+        vault: { data: ['10.96.0.30'], cached: true },
+        missing: { data: [soa()], cached: true }, // kept, with the serial of now
+        apex: { data: [soa()], cached: false },
+      });
+
+      // A change the index does not read drops nothing.
+      const labelled = svc('web', '10.96.0.21', 7);
+      labelled.metadata.labels = { team: 'a' };
+      client.watchOf('Service').emit('MODIFIED', labelled);
+      expect(Object.values(askAll()).every((r) => r.cached)).toBe(true);
+
+      client.watchOf('Service').emit('DELETED', labelled);
+      expect(askAll()).toMatchObject({
+        web: { data: [soa()], cached: false },
+        vault: { cached: true },
+        missing: { cached: true },
+        apex: { cached: false },
+      });
     } finally {
       source.close();
     }
   });
 
-  it('builds again after a relist, and leaves the events that come meanwhile to that build', async () => {
+  it('applies the few changes a relist found in place, as events (client-go Replace)', async () => {
+    const client = new FakeClient();
+    client.objects.set('Namespace', [ns('shop')]);
+    client.objects.set('Service', [svc('web', '10.96.0.20', 5), svc('api', '10.96.0.21', 6)]);
+    const { source, builds, updates } = start(client);
+    try {
+      await until(() => client.watches.length === 3 && source.current() !== undefined);
+      const first = source.current()!;
+      // While the watch was down: web deleted, db added, api unchanged.
+      client.objects.set('Service', [svc('api', '10.96.0.21', 6), svc('db', '10.96.0.30', 40)]);
+      client.watchOf('Service').end({ reason: 'expired' });
+      await until(() => client.watches.length === 3 && updates.length === 2);
+      expect(builds.length).toBe(1);
+      expect(source.current()).toBe(first);
+      expect(A(first, 'db')).toEqual(['10.96.0.30']);
+      expect(A(first, 'web')).toEqual([]);
+      expect(A(first, 'api')).toEqual(['10.96.0.21']);
+    } finally {
+      source.close();
+    }
+  });
+
+  it(`builds again after a relist of more than ${RELIST_IN_PLACE} changes, and leaves the events that come meanwhile to that build`, async () => {
     const client = new FakeClient();
     client.objects.set('Namespace', [ns('shop')]);
     client.objects.set('Service', [svc('web', '10.96.0.20', 5)]);
     const { source, builds, updates } = start(client);
     try {
       await until(() => client.watches.length === 3 && source.current() !== undefined);
-      client.objects.set('Service', [svc('db', '10.96.0.30', 40)]);
+      const many = Array.from({ length: RELIST_IN_PLACE + 1 }, (_, i) =>
+        svc(`s-${i}`, `10.97.${i >> 8}.${i & 255}`, 40),
+      );
+      client.objects.set('Service', [svc('db', '10.96.0.30', 40), ...many]);
       client.watchOf('Service').end({ reason: 'expired' });
       await until(() => client.watches.length === 3);
       // The Service relist is in, its build is due: an event meanwhile waits for the build.
@@ -247,8 +308,14 @@ describe('ApiIndexSource', () => {
       await until(() => client.watches.length === 3);
       const services = client.objects.get('Service')!;
       for (let i = 0; i < 30; i++) {
-        // Each relist asks for a build; the builds that happen must keep their distance.
-        client.objects.set('Service', [svc('s-0', `10.97.0.${i}`, 100 + i), ...services.slice(1)]);
+        // Each relist changes every Service, so asks for a build; the builds that happen must
+        // keep their distance.
+        client.objects.set('Service', [
+          svc('s-0', `10.97.0.${i}`, 100 + i),
+          ...services
+            .slice(1)
+            .map((s) => ({ ...s, metadata: { ...s.metadata, resourceVersion: String(100 + i) } })),
+        ]);
         client.watchOf('Service').end({ reason: 'expired' });
         await until(() => client.watches.length === 3);
         await new Promise((r) => setTimeout(r, 10));

@@ -8,11 +8,15 @@
 // events of one tick would save nothing, as each costs the same either way, and would leave the
 // index behind the reflectors' objects meanwhile. A change the index reads raises the SOA serial
 // (CoreDNS: the Unix time of the last change; here at least one more than the last serial, so
-// that it rises with every change), which also tells the reply cache that its entries are stale.
+// that it rises with every change), and is noted, at that serial, for the namespaces of the object
+// before and after (scope-serials.ts): the responder's cache then drops only the replies of those
+// namespaces and the global ones (../answer-scope.ts). A change that changes nothing the index
+// reads is skipped and drops nothing.
 // The whole index is built with buildDnsIndex — the pure function `podnet dns` uses — only when
 // the objects were listed: at the start, once every kind has been (until then current() is
 // undefined: the server answers SERVFAIL, /ready says 503), and after a relist (410 Expired, a
-// failure), when anything may differ. Events that come while such a build is due are left to it.
+// failure) that found more than RELIST_IN_PLACE changed objects; fewer are applied one by one, as
+// events are. Events that come while such a build is due are left to it.
 // A build blocks the event loop (80-300 ms for 10,000 Services here, depending on the heap limit),
 // so it waits for the other kinds' relists (debounced 50 ms, at most 500 ms after the first), and
 // builds are paced: the next starts no sooner than 2 build-times after the last ended, which caps
@@ -21,8 +25,15 @@
 import { emptyCluster, type Cluster } from '../../api/cluster.js';
 import type { EndpointSlice, KubeObject, Namespace, Pod, Service } from '../../api/types.js';
 import { buildDnsIndex, type DnsIndex, type DnsOptions } from '../records.js';
+import { changedNamespaces } from '../answer-scope.js';
 import { updateDnsIndex, type DnsObjectChange } from '../dns-index-update.js';
-import { Reflector, type ReflectorChange, type WatchClient } from '../../client/reflector.js';
+import {
+  Reflector,
+  type ReflectorChange,
+  type ReflectorEvent,
+  type WatchClient,
+} from '../../client/reflector.js';
+import { ScopeSerials } from './scope-serials.js';
 import { trimForDns } from './trim.js';
 
 /** The kinds watched: Pods only when the pods mode reads them. */
@@ -40,6 +51,13 @@ export function clusterOfKinds(items: (kind: string) => KubeObject[]): Cluster {
     pods: items('Pod') as Pod[],
   };
 }
+
+/**
+ * A relist with up to this many changed objects is applied in place: at 57-152 µs per change
+ * (docs/benchmarks.md), 1,000 block the event loop for less than the build of 10,000 Services
+ * (160-280 ms) would; a relist after a long outage, with more, is built anew.
+ */
+export const RELIST_IN_PLACE = 1000;
 
 /** The wait after a build, in build-times, before the next may start. */
 const BUILD_PACING = 2;
@@ -65,6 +83,7 @@ export class ApiIndexSource {
   /** When the last build ended and how long it took (ms, Date.now() clock). */
   private lastBuild = { end: 0, ms: 0 };
   private serial = 0;
+  private readonly scopes = new ScopeSerials();
 
   constructor(private readonly opts: IndexSourceOptions) {
     for (const kind of dnsKinds(opts.dns)) {
@@ -95,20 +114,33 @@ export class ApiIndexSource {
     return this.index;
   }
 
+  /** The serial of the last change of the current index that could alter an answer of `namespace`. */
+  lastChange(namespace: string): number {
+    return this.scopes.lastChange(namespace);
+  }
+
   private changed(kind: string, change: ReflectorChange): void {
-    if (change.type === 'list' || !this.index) return this.schedule();
+    if (change.type === 'event') return this.update(kind, change);
+    if (!this.index || !change.changes || change.changes.length > RELIST_IN_PLACE) return this.schedule();
+    for (const event of change.changes) this.update(kind, event);
+  }
+
+  private update(kind: string, change: ReflectorEvent): void {
+    if (!this.index) return this.schedule();
     if (this.timer !== undefined) return; // a build is due: it will read this change too
     const start = performance.now();
-    const { old, object } = change;
+    const update = { kind, old: change.old, object: change.object } as DnsObjectChange;
     try {
-      if (!updateDnsIndex(this.index, { kind, old, object } as DnsObjectChange)) return;
+      if (!updateDnsIndex(this.index, update)) return;
     } catch (e) {
       // Only a bug gets here (an index that is not what the objects make); a build repairs it.
       this.opts.log?.(`index update failed (${(e as Error).message}); building it anew`);
       this.index.serial = this.nextSerial();
+      this.scopes.changedAll(this.index.serial);
       return this.schedule();
     }
     this.index.serial = this.nextSerial();
+    this.scopes.changed(this.index.serial, changedNamespaces(update));
     this.opts.onUpdated?.(this.index, (performance.now() - start) / 1000);
   }
 
@@ -138,6 +170,7 @@ export class ApiIndexSource {
     // Services: more than the runtime's 64 MB heap allows beside the objects).
     this.index = undefined;
     this.index = buildDnsIndex(cluster, { ...this.opts.dns, serial: this.nextSerial() });
+    this.scopes.changedAll(this.index.serial); // a new index: its replies are new too
     const ms = performance.now() - start;
     this.lastBuild = { end: Date.now(), ms };
     this.opts.onBuilt?.(this.index, ms / 1000);

@@ -11,6 +11,7 @@ import {
   udpLimit,
   type Query,
 } from './message.js';
+import { soaSerialOffsets } from './soa-offsets.js';
 
 /** A header of 12 bytes followed by `rest`; counts given explicitly. */
 function header(
@@ -125,12 +126,28 @@ describe('encodeReply', () => {
     const other = parseRequest(
       queryPacket('svc.ns.svc.cluster.local', 'A', { id: 31337, rd: false }),
     ) as Query;
-    expect(dnsPacket.decode(stampReply(stored, other))).toMatchObject({
+    expect(dnsPacket.decode(stampReply(stored, other, 0, []))).toMatchObject({
       id: 31337,
       flag_rd: false,
       flag_aa: true,
     });
-    expect(dnsPacket.decode(stampReply(stored, q))).toMatchObject({ id: 5, flag_rd: true });
+    expect(dnsPacket.decode(stampReply(stored, q, 0, []))).toMatchObject({ id: 5, flag_rd: true });
+  });
+
+  it('stamps the current serial into the SOA records of a stored reply, and only there', () => {
+    const soa = (serial: number) => ({
+      name: 'cluster.local.',
+      type: 'SOA',
+      ttl: 5,
+      data: `ns.dns.cluster.local. hostmaster.cluster.local. ${serial} 7200 1800 86400 5`,
+    });
+    const head = { rcode: 'NXDOMAIN', authoritative: true } as const;
+    const stored = encodeReply({ ...q, id: 0, flags: 0 }, head, { ...r, authority: [soa(7)] });
+    const fresh = encodeReply(q, head, { ...r, authority: [soa(4_000_000_000)] });
+    const at = soaSerialOffsets(stored);
+    expect(at).toHaveLength(1);
+    expect(stampReply(stored, q, 4_000_000_000, at)).toEqual(fresh);
+    expect(stampReply(stored, q, 4_000_000_000, [])).not.toEqual(fresh);
   });
 });
 

@@ -2,7 +2,8 @@
 // server does (miekg/dns acceptfunc.go DefaultMsgAcceptFunc and server.go serveDNS), and encode
 // replies from answer()'s DnsResponse. The codec is dns-packet; by hand only the header is read
 // (a request is classified before, and even when, its body fails to decode: RFC 1035 §4.1.1) and
-// the two fields a stored reply varies in are written (id, and the RD/CD flags). Pure.
+// the fields a stored reply varies in are written (id, the RD/CD flags, and the SOA serials whose
+// offsets soa-offsets.ts finds). Pure.
 import dnsPacket, { type Answer, type DecodedPacket, type OptAnswer, type Question } from 'dns-packet';
 import type { DnsRecord, DnsResponse } from '../records.js';
 
@@ -207,11 +208,13 @@ export function encodeRejection(r: Rejected): Buffer {
 
 /**
  * A stored reply (encoded with id 0 and no RD/CD) made the reply to `q`: id and the copied
- * flags written into a copy (miekg/dns SetReply copies RD and CD).
+ * flags written into a copy (miekg/dns SetReply copies RD and CD), and `serial` at each offset of
+ * `serialAt` (the SOA serials: soa-offsets.ts), as the reply may have been stored at an older one.
  */
-export function stampReply(stored: Buffer, q: Query): Buffer {
+export function stampReply(stored: Buffer, q: Query, serial: number, serialAt: readonly number[]): Buffer {
   const out = Buffer.from(stored);
   out.writeUInt16BE(q.id, 0);
   out.writeUInt16BE(out.readUInt16BE(2) | q.flags, 2);
+  for (const at of serialAt) out.writeUInt32BE(serial, at);
   return out;
 }

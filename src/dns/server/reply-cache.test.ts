@@ -5,37 +5,29 @@ describe('ReplyCache', () => {
   it('holds entries of one owner, oldest out first when full', () => {
     const owner = {};
     const c = new ReplyCache<number>(2);
-    c.set(owner, 1, 'a', 1);
-    c.set(owner, 1, 'b', 2);
-    c.set(owner, 1, 'c', 3);
-    expect([c.get(owner, 1, 'a'), c.get(owner, 1, 'b'), c.get(owner, 1, 'c'), c.size]).toEqual([
-      undefined,
-      2,
-      3,
-      2,
-    ]);
+    c.set(owner, 'a', 1);
+    c.set(owner, 'b', 2);
+    c.set(owner, 'c', 3);
+    expect([c.get(owner, 'a'), c.get(owner, 'b'), c.get(owner, 'c'), c.size]).toEqual([undefined, 2, 3, 2]);
+  });
+
+  it('replaces an entry stored again, which then counts as the newest', () => {
+    const owner = {};
+    const c = new ReplyCache<number>(2);
+    c.set(owner, 'a', 1);
+    c.set(owner, 'b', 2);
+    c.set(owner, 'a', 3); // full, but 'a' takes its own place: nothing goes
+    expect([c.get(owner, 'a'), c.get(owner, 'b'), c.size]).toEqual([3, 2, 2]);
+    c.set(owner, 'c', 4); // 'b' is now the oldest
+    expect([c.get(owner, 'a'), c.get(owner, 'b'), c.get(owner, 'c')]).toEqual([3, undefined, 4]);
   });
 
   it('answers nothing for another owner, and drops everything when one stores', () => {
     const [first, second] = [{}, {}];
     const c = new ReplyCache<number>();
-    c.set(first, 1, 'a', 1);
-    expect(c.get(second, 1, 'a')).toBeUndefined();
-    c.set(second, 1, 'b', 2);
-    expect([c.get(first, 1, 'a'), c.get(second, 1, 'b'), c.size]).toEqual([undefined, 2, 1]);
-  });
-
-  it('answers nothing for another version of the same owner, and drops everything when one stores', () => {
-    const owner = {};
-    const c = new ReplyCache<number>();
-    c.set(owner, 1, 'a', 1);
-    expect(c.get(owner, 2, 'a')).toBeUndefined();
-    c.set(owner, 2, 'b', 2);
-    expect([c.get(owner, 1, 'a'), c.get(owner, 2, 'a'), c.get(owner, 2, 'b'), c.size]).toEqual([
-      undefined,
-      undefined,
-      2,
-      1,
-    ]);
+    c.set(first, 'a', 1);
+    expect(c.get(second, 'a')).toBeUndefined();
+    c.set(second, 'b', 2);
+    expect([c.get(first, 'a'), c.get(second, 'b'), c.size]).toEqual([undefined, 2, 1]);
   });
 });

@@ -4,9 +4,17 @@
 // answer() too, which gives SERVFAIL at once (CoreDNS plugin.NextOrFailure with no next plugin).
 // The served zones are the index's own list (`index.zones`, matched with names.ts matchZone as
 // answer() matches them), so the two cannot disagree on what is in the cluster's zones.
+// Replies of answer() are kept in the reply cache (reply-cache.ts) for the index they came from.
+// The index changes in place, each change raising its SOA serial; an entry records its scope (the
+// namespace whose objects alone decide it, or global: ../answer-scope.ts) and the serial it was
+// made at, and is served while no change since could alter it: for a global entry, none at all;
+// for a namespace's, none of that namespace (`lastChange`, from index-source.ts). Without
+// `lastChange` every entry counts as global: any change of the serial drops them all. A reply kept
+// across changes goes out with the current serial in its SOA records, as answer() would give it.
 import type { Question } from 'dns-packet';
 import { emptyCluster } from '../../api/cluster.js';
-import { fqdn, matchZone } from '../names.js';
+import { answerScope } from '../answer-scope.js';
+import { fqdn, matchZone, type ZoneMatch } from '../names.js';
 import { answer, buildDnsIndex, type DnsIndex, type DnsOptions } from '../records.js';
 import {
   encodeRejection,
@@ -20,6 +28,7 @@ import {
   type ReplyHead,
 } from './message.js';
 import { ReplyCache } from './reply-cache.js';
+import { soaSerialOffsets } from './soa-offsets.js';
 
 export type Proto = 'udp' | 'tcp';
 export type Family = 4 | 6;
@@ -57,6 +66,11 @@ export interface ResponderOptions {
   dns: DnsOptions;
   /** The current index; undefined until the first one is built ("not synced" is not "not found"). */
   index: () => DnsIndex | undefined;
+  /**
+   * The serial of the last change of the current index that could alter an answer of `namespace`
+   * (scope-serials.ts); it must cover every change. Absent: every change drops every reply.
+   */
+  lastChange?: (namespace: string) => number;
   upstream?: Upstream;
   onServed?: (s: Served) => void;
   /** Entries of the reply cache (reply-cache.ts); 0 disables it. */
@@ -70,6 +84,12 @@ interface Stored {
   head: ReplyHead;
   zone: string;
   plugin: Served['plugin'];
+  /** The namespace whose changes alone can alter the reply; undefined: any change can. */
+  scope: string | undefined;
+  /** The index's serial when the reply was made. */
+  serial: number;
+  /** Where the reply's SOA serials are, to be brought up to date when it is sent. */
+  soaAt: readonly number[];
 }
 
 const monotonic = () => performance.now() / 1000;
@@ -119,33 +139,52 @@ export class Responder {
     const index = this.opts.index();
     // Only replies made here are stored, never forwarded ones, and the zones are fixed: a stored
     // reply's zone decision stands, so a hit skips matchZone too.
-    const hit = index && this.cache?.get(index, index.serial, key);
-    if (hit) {
-      const reply = this.fit(stampReply(hit.wire, req), req, hit.head, proto);
+    const hit = index && this.cache?.get(index, key);
+    if (index && hit && this.isCurrent(hit, index)) {
+      const reply = this.fit(stampReply(hit.wire, req, index.serial, hit.soaAt), req, hit.head, proto);
       return done(reply, hit.head.rcode, hit.zone, hit.plugin, type, true);
     }
-    const zone = matchZone(name, this.zones)?.zone;
-    if (!zone && this.opts.upstream) return this.forward(this.opts.upstream, req, msg, proto, done);
-    const from = zone ? index : this.empty;
+    const m = matchZone(name, this.zones);
+    if (!m && this.opts.upstream) return this.forward(this.opts.upstream, req, msg, proto, done);
+    const from = m ? index : this.empty;
     if (!from) {
       const head = { rcode: 'SERVFAIL', authoritative: false } as const;
-      return done(encodeReply(req, head), 'SERVFAIL', zone!, '', type);
+      return done(encodeReply(req, head), 'SERVFAIL', m!.zone, '', type);
     }
-    const stored = this.store(from, req, name, zone);
-    if (index) this.cache?.set(index, index.serial, key, stored);
-    const reply = this.fit(stampReply(stored.wire, req), req, stored.head, proto);
+    const stored = this.store(from, req, name, m, index?.serial ?? from.serial);
+    if (index) this.cache?.set(index, key, stored);
+    const reply = this.fit(
+      stampReply(stored.wire, req, stored.serial, stored.soaAt),
+      req,
+      stored.head,
+      proto,
+    );
     return done(reply, stored.head.rcode, stored.zone, stored.plugin, type);
   }
 
+  /** No change since `s` was made can have altered it (see the top of this file). */
+  private isCurrent(s: Stored, index: DnsIndex): boolean {
+    if (s.scope === undefined || !this.opts.lastChange) return s.serial === index.serial;
+    return this.opts.lastChange(s.scope) <= s.serial;
+  }
+
   /** answer() encoded with id 0 and no copied flags, ready to be stamped for each query. */
-  private store(index: DnsIndex, q: Query, name: string, zone: string | undefined): Stored {
-    const r = answer(index, name, q.question.type);
+  private store(from: DnsIndex, q: Query, name: string, m: ZoneMatch | null, serial: number): Stored {
+    const r = answer(from, name, q.question.type);
     const head = {
       rcode: r.rcode,
-      authoritative: zone !== undefined && (r.rcode === 'NOERROR' || r.rcode === 'NXDOMAIN'),
+      authoritative: m !== null && (r.rcode === 'NOERROR' || r.rcode === 'NXDOMAIN'),
     };
     const wire = encodeReply({ ...q, id: 0, flags: 0 }, head, r);
-    return { wire, head, zone: zone ?? '.', plugin: zone ? 'kubernetes' : '' };
+    return {
+      wire,
+      head,
+      zone: m?.zone ?? '.',
+      plugin: m ? 'kubernetes' : '',
+      scope: answerScope(from, m),
+      serial,
+      soaAt: soaSerialOffsets(wire),
+    };
   }
 
   /** UDP replies beyond the requester's size, and any beyond 64 KiB, go out truncated. */

@@ -15,6 +15,11 @@ import { listenUdp, type Listener } from './udp.js';
 /** Where the server's index comes from: the API (index-source.ts) or a fixed one (tests, benchmarks). */
 export interface IndexProvider {
   current(): DnsIndex | undefined;
+  /**
+   * The serial of the last change of the current index that could alter an answer of `namespace`
+   * (responder.ts); absent: any change drops every cached reply.
+   */
+  lastChange?(namespace: string): number;
 }
 
 export interface DnsServer {
@@ -50,6 +55,7 @@ export async function startDnsServer(
   const responder = new Responder({
     dns: cfg.dns,
     index: () => source.current(),
+    lastChange: source.lastChange?.bind(source),
     upstream,
     onServed: (s) => m.served(s),
     cacheSize: cfg.cacheSize,
