@@ -22,4 +22,6 @@ export function clusterPaths(name: string) {
   };
 }
 
+export type ClusterPaths = ReturnType<typeof clusterPaths>;
+
 export const DIST = new URL('../', import.meta.url).pathname;

@@ -57,9 +57,15 @@ if (missing.length) {
     v.policy === 'off'
       ? undefined
       : new PolicyEnforcer({ cluster: v.name!, node: v.node!, netns: v.netns!, client, log });
-  // Flows are read before the first rule exists, so none is missed.
-  const recorder =
-    enforcer && new FlowRecorder(v.node!, v.netns!, join(v['state-dir']!, 'flows.db'), enforcer, log);
+  // Flows are read before the first rule exists, so none is missed. Without its flow store the
+  // node still runs, without a flow log (like a recorder that does not start).
+  let recorder: FlowRecorder | undefined;
+  try {
+    recorder =
+      enforcer && new FlowRecorder(v.node!, v.netns!, join(v['state-dir']!, 'flows.db'), enforcer, log);
+  } catch (e) {
+    log(`flows: ${e instanceof Error ? e.message : e}; this node records no flows`);
+  }
   await recorder?.start().catch((e) => log(`flows: ${e instanceof Error ? e.message : e}`));
   const agent = new NodeAgent({
     cluster: v.name!,
@@ -77,12 +83,24 @@ if (missing.length) {
     log,
   });
 
-  // The node reports itself Ready once its agent runs (the kubelet's node status).
-  const node = await client.get<Node>('Node', undefined, v.node!);
-  if (node)
-    await client
-      .updateStatus({ ...node, status: { ...node.status, conditions: [{ type: 'Ready', status: 'True' }] } })
-      .catch((e) => log(`node status: ${e.message}`));
+  // The node reports itself Ready once its agent runs (the kubelet's node status). A report that
+  // fails (a conflicting write, the API server restarting) is made again on the loop's next pass,
+  // or the node would stay NotReady for good.
+  let reportedReady = false;
+  const reportReady = async () => {
+    try {
+      const node = await client.get<Node>('Node', undefined, v.node!);
+      if (!node) return;
+      await client.updateStatus({
+        ...node,
+        status: { ...node.status, conditions: [{ type: 'Ready', status: 'True' }] },
+      });
+      reportedReady = true;
+    } catch (e) {
+      log(`node status: ${e instanceof Error ? e.message : e}`);
+    }
+  };
+  await reportReady();
 
   await agent
     .adopt(v['pod-cidr']!)
@@ -101,6 +119,7 @@ if (missing.length) {
   let stopping = false;
   const loop = async () => {
     while (!stopping) {
+      if (!reportedReady) await reportReady();
       await agent.sync().catch((e) => log(`sync: ${e instanceof Error ? e.message : e}`));
       await enforcer
         ?.sync(agent.sandboxAddresses())

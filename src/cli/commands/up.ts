@@ -10,11 +10,12 @@ import { clusterDnsObjects } from '../../cluster/addons.js';
 import { clusterExists, createTopology, destroyCluster } from '../../cluster/apply.js';
 import { isClusterName } from '../../cluster/names.js';
 import { BACKENDS, planTopology, type Backend, type TopologyPlan } from '../../cluster/topology.js';
+import { createFlowStore } from '../../flows/store.js';
 import { isRoot, listNetns } from '../../host/netns.js';
 import { isAlive, recordedProcesses, startDetached, stopRecorded } from '../../host/processes.js';
 import { OperationError, UsageError } from '../errors.js';
 import { formatTable } from '../output.js';
-import { DIST, clusterPaths, stateRoot } from '../cluster-state.js';
+import { DIST, clusterPaths, stateRoot, type ClusterPaths } from '../cluster-state.js';
 
 interface UpFlags {
   name: string;
@@ -69,13 +70,30 @@ function requireRoot(what: string): void {
     );
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+interface WaitHooks {
+  /** Why waiting longer is pointless (a process died): fails at once with this. */
+  failed?: () => string | undefined;
+  /** Lines that explain a timeout, appended to its message. */
+  explain?: () => Promise<string[]>;
+}
+
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  hooks: WaitHooks = {},
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check().catch(() => false)) return;
+    const reason = hooks.failed?.();
+    if (reason) throw new OperationError(reason);
     await sleep(50);
   }
-  throw new OperationError(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+  const explained = (await hooks.explain?.()) ?? [];
+  throw new OperationError(
+    [`timed out after ${timeoutMs / 1000} s waiting for ${what}`, ...explained].join('\n'),
+  );
 }
 
 /** Stops the cluster's processes and removes its namespaces, /etc/netns entries and state. */
@@ -154,17 +172,49 @@ const daemonArgv = (name: string, apiPort: string) => [
   clusterPaths(name).readSocket,
 ];
 
-async function waitNodesReady(client: HttpObjectClient, nodes: number): Promise<void> {
+const isNodeReady = (n: Node) =>
+  n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+/** The last lines of a node agent's log: a failed `up` removes the logs with the cluster. */
+function agentLogTail(paths: ClusterPaths, node: string): string {
+  const file = join(paths.logs, `agent-${node}.log`);
+  const tail = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-10) : [];
+  return tail.length ? `the end of its agent's log:\n  ${tail.join('\n  ')}` : 'its agent logged nothing';
+}
+
+/**
+ * Until every node is Ready. An agent that exits fails this at once, one that is not Ready in
+ * time after 20 s; either way the error names the node and ends with its agent's log.
+ */
+async function waitNodesReady(
+  client: HttpObjectClient,
+  plan: TopologyPlan,
+  paths: ClusterPaths,
+): Promise<void> {
+  const nodes = plan.nodes.map((n) => n.name);
+  const deadAgent = () => {
+    const alive = new Set(
+      recordedProcesses(paths.pids)
+        .filter((p) => isAlive(p.pid))
+        .map((p) => p.name),
+    );
+    const dead = nodes.find((n) => !alive.has(`agent-${n}`));
+    return dead && `the agent of ${dead} exited before its node was Ready; ${agentLogTail(paths, dead)}`;
+  };
+  const notReady = async () => {
+    const ready = new Set(
+      (await client.list<Node>('Node').catch(() => [])).filter(isNodeReady).map((n) => n.metadata.name),
+    );
+    return nodes.filter((n) => !ready.has(n)).map((n) => `${n} is not Ready; ${agentLogTail(paths, n)}`);
+  };
   await waitFor(
     'every node to be Ready',
     async () => {
       const list = await client.list<Node>('Node');
-      return (
-        list.length === nodes &&
-        list.every((x) => x.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      );
+      return list.length === nodes.length && list.every(isNodeReady);
     },
     20000,
+    { failed: deadAgent, explain: notReady },
   );
 }
 
@@ -196,6 +246,7 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
   const wanted = ['daemon', ...plan.nodes.map((n) => `agent-${n.name}`)];
   if (wanted.every((w) => alive.has(w)))
     throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
+  createFlowStore(paths.flows); // a cluster made before up created it
   const client = new HttpObjectClient(paths.socket);
   if (!alive.has('daemon')) {
     step('restarting the API server and controllers (the store kept every object)...');
@@ -212,7 +263,7 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
       join(paths.logs, `agent-${n.name}.log`),
     );
   }
-  await waitNodesReady(client, settings.nodes);
+  await waitNodesReady(client, plan, paths);
   await waitDnsReady(client);
   step(`cluster "${name}" is up again`);
 }
@@ -255,6 +306,8 @@ async function up(flags: UpFlags): Promise<void> {
       policy: flags.policy,
     };
     writeFileSync(settingsFile, JSON.stringify(settings, null, 2) + '\n');
+    // Before the agents start together: they would race to create it (flows/store.ts).
+    createFlowStore(paths.flows);
     step(
       `network: ${nodes} node${nodes > 1 ? 's' : ''} over ${plan.backend}, fabric ${plan.nodes[0].address}/${plan.nodePrefixLength}...`,
     );
@@ -288,7 +341,7 @@ async function up(flags: UpFlags): Promise<void> {
         join(paths.logs, `agent-${n.name}.log`),
       );
     }
-    await waitNodesReady(client, nodes);
+    await waitNodesReady(client, plan, paths);
     step('cluster DNS (kube-system/kube-dns)...');
     for (const obj of clusterDnsObjects(paths.readSocket)) await client.create(obj);
     await waitDnsReady(client);
@@ -297,7 +350,8 @@ async function up(flags: UpFlags): Promise<void> {
       `cluster "${name}": ${nodes} node(s), ${plan.backend}, CNI ${flags.cni}, NetworkPolicy ${flags.policy === 'on' ? 'enforced' : 'NOT enforced (--policy off)'}; API https://127.0.0.1:${flags.apiPort}\nkubeconfig: ${paths.kubeconfig}\n  KUBECONFIG=${paths.kubeconfig} kubectl get nodes\n`,
     );
   } catch (e) {
-    step(`failed: ${e instanceof Error ? e.message : e}; removing everything that was created`);
+    // The reason follows as the command's error.
+    step('failed; removing everything that was created');
     await tearDown(name).catch(() => undefined);
     throw e;
   }
