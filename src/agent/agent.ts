@@ -10,7 +10,7 @@ import { setUpSandboxes } from '../cni/sandboxes.js';
 import type { NetConfList, Result } from '../cni/types.js';
 import type { HttpObjectClient } from '../client/http-client.js';
 import { execCapture } from '../host/exec.js';
-import { deleteNetns, listNetns, pidsInNetns } from '../host/netns.js';
+import { deleteNetns, killProcessesIn, listNetns } from '../host/netns.js';
 import { cidrContains, parseCIDR, parseIP } from '../lib/netaddr/index.js';
 import { isConflict, isNotFound } from '../store/errors.js';
 import { hostsFile, planSandboxes, podNetnsName, resolvConf, type Sandbox } from './plan.js';
@@ -51,16 +51,6 @@ export interface AgentOptions {
   clusterDomain: string;
   dnsServer: string;
   log: (line: string) => void;
-}
-
-function killAll(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
 }
 
 interface LiveSandbox extends Sandbox {
@@ -105,7 +95,7 @@ export class NodeAgent {
       if (!left.has(netns) || !ip) continue;
       left.delete(netns);
       const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      killAll(pidsInNetns(netns));
+      killProcessesIn(netns);
       const result: Result = {
         cniVersion: this.o.conflist.cniVersion,
         interfaces: [{ name: 'eth0', sandbox: `/run/netns/${netns}` }],
@@ -127,7 +117,7 @@ export class NodeAgent {
       const ip = /"local":"([0-9.]+)"/.exec(addr)?.[1];
       const parsed = ip ? parseIP(ip) : null;
       if (!range || !parsed || !cidrContains(range, parsed)) continue; // another node's pod
-      killAll(pidsInNetns(netns));
+      killProcessesIn(netns);
       await deleteNetns(netns);
       rmSync(join('/etc/netns', netns), { recursive: true, force: true });
       this.o.log(`removed orphaned sandbox ${netns} (${ip})`);

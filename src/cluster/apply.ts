@@ -3,7 +3,7 @@
 // which all start with `pn-<cluster>-`. A failed create removes every namespace it made, so a
 // cluster is either fully wired or absent.
 import { ExecError } from '../host/exec.js';
-import { createNetns, deleteNetns, ipBatch, listNetns } from '../host/netns.js';
+import { createNetns, deleteNetns, ipBatch, killProcessesIn, listNetns } from '../host/netns.js';
 import { bridgeBatch, disableTxOffload, hasEthtool, setSysctls } from './host-tools.js';
 import { clusterPrefix, isClusterName } from './names.js';
 import { planNamespaces, type NamespaceSetup, type TopologyPlan } from './topology.js';
@@ -95,6 +95,8 @@ function checkName(name: string): void {
 export async function destroyCluster(name: string): Promise<string[]> {
   checkName(name);
   const namespaces = await listNetns(clusterPrefix(name));
+  // The agents stopped their pods; the pods of an agent that was dead are stopped here.
+  for (const ns of namespaces) killProcessesIn(ns);
   await Promise.all(namespaces.map((ns) => deleteNetns(ns)));
   return namespaces;
 }

@@ -2,6 +2,12 @@
 // (NFLOG groups are per namespace), its pcap stream decoded by nflog.ts. tcpdump is the reader
 // because Node has no netlink sockets; -U flushes every packet, -s keeps the headers only (the
 // NFLOG TLVs and the start of the packet).
+//
+// tcpdump must die with its agent: an agent killed with SIGKILL (or crashing) left it running for
+// good in its node's namespace, deleted or not, as nothing is logged there to make it write to
+// the closed pipe. setpriv gives it a parent-death signal; changing user would clear that signal
+// (prctl(2): PR_SET_PDEATHSIG), so tcpdump stays uid 0 (-Z root) but holds only the capabilities
+// it uses: net_admin and net_raw for the NFLOG socket, setuid and setgid for -Z.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { assertOwned } from '../host/netns.js';
 import { NflogPcapReader, type LoggedPacket } from './nflog.js';
@@ -27,7 +33,14 @@ export class NflogCapture {
       'nsenter',
       [
         `--net=/run/netns/${this.netns}`,
+        'setpriv',
+        '--pdeathsig',
+        'KILL',
+        '--bounding-set',
+        '-all,+net_admin,+net_raw,+setuid,+setgid',
         'tcpdump',
+        '-Z',
+        'root',
         '-i',
         `nflog:${this.group}`,
         '-U',

@@ -54,7 +54,7 @@ export const isRoot = () => typeof process.getuid === 'function' && process.getu
 /**
  * PIDs of the processes whose network namespace is the named (owned) one: /proc/PID/ns/net
  * points at `net:[INODE]` of /run/netns/NAME. Used to find a pod's processes after the agent
- * that started them died; only ever applied to podnet's own pod namespaces.
+ * that started them died; only ever applied to namespaces podnet owns.
  */
 export function pidsInNetns(name: string): number[] {
   assertOwned(name);
@@ -75,4 +75,19 @@ export function pidsInNetns(name: string): number[] {
     }
   }
   return out;
+}
+
+/**
+ * SIGKILLs every process left in a namespace podnet owns: the containers of a pod whose agent
+ * died, before the sandbox is adopted or removed. A process left there would live on in a
+ * deleted namespace.
+ */
+export function killProcessesIn(name: string): void {
+  for (const pid of pidsInNetns(name)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -47,6 +47,19 @@ async function podProcesses(cluster: string): Promise<number[]> {
   return (await listNetns(`pn-${cluster}-pod-`)).flatMap((ns) => pidsInNetns(ns));
 }
 
+/** Every process in the cluster's namespaces: the pods', and the agents' with their NFLOG readers. */
+async function namespaceProcesses(cluster: string): Promise<number[]> {
+  return (await listNetns(`pn-${cluster}-`)).flatMap((ns) => pidsInNetns(ns));
+}
+
+const isTcpdump = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'tcpdump';
+  } catch {
+    return false;
+  }
+};
+
 /** The pods' processes once there are `count` of them, or as they are after 10 s. */
 async function podProcessesSettled(cluster: string, count: number): Promise<number[]> {
   let now: number[] = [];
@@ -171,8 +184,9 @@ describeAsRoot('podnet up/down', () => {
       const id = podnet(['exec', 'client', '--name', name, '--', 'id', '-u']);
       expect(id.out.trim()).toBe('65534');
 
-      const pids = [...(await podProcesses(name)), ...clusterDaemons(name)];
-      expect(pids.length).toBeGreaterThanOrEqual(5); // 2 containers, 2 agents, the daemon
+      const pids = [...new Set([...(await namespaceProcesses(name)), ...clusterDaemons(name)])];
+      // 2 containers, 2 agents, their NFLOG readers, the daemon
+      expect(pids.length).toBeGreaterThanOrEqual(7);
       const down = podnet(['down', '--name', name]);
       expect(down.code, down.err).toBe(0);
       expect(await leakedNetns(`pn-${name}-`)).toEqual([]);
@@ -215,9 +229,13 @@ spec:
     expect((await podProcessesSettled(name, processes)).map(commandLine)).toHaveLength(processes);
 
     const pidDir = join(stateRoot, name, 'pids');
+    const reader = pidsInNetns(`pn-${name}-node-2`).filter(isTcpdump);
+    expect(reader).toHaveLength(1); // node-2's agent reads its NFLOG with one tcpdump
     for (const p of ['daemon', 'agent-node-2'])
       process.kill(Number(readFileSync(join(pidDir, `${p}.pid`), 'utf8')), 'SIGKILL');
     await new Promise((r) => setTimeout(r, 300));
+    // The reader dies with its agent (parent-death signal): it used to live on for good.
+    expect(reader.filter(isAlive)).toEqual([]);
     expect(podnet(['get', 'pods', '--name', name]).code).toBe(2); // a clear error while the daemon is down
     const again = podnet(['up', '--name', name]);
     expect(again.code, again.err).toBe(0);
@@ -262,8 +280,14 @@ spec:
       sandboxes = await leakedNetns(`pn-${name}-pod-`);
     }
     expect(sandboxes).toHaveLength(3); // the client's namespace is gone, its address released
+
+    // down while an agent is dead: its pods' processes go too (they used to live on in the
+    // deleted namespaces), as do the other agent, its NFLOG reader and the daemon.
+    const left = [...new Set([...(await namespaceProcesses(name)), ...clusterDaemons(name)])];
+    process.kill(Number(readFileSync(join(pidDir, 'agent-node-2.pid'), 'utf8')), 'SIGKILL');
     expect(podnet(['down', '--name', name]).code).toBe(0);
     expect(await leakedNetns(`pn-${name}-`)).toEqual([]);
+    expect(left.filter(isAlive).map(commandLine)).toEqual([]);
   });
 
   it('refuses bad flags before touching anything', async () => {
