@@ -175,11 +175,30 @@ const daemonArgv = (name: string, apiPort: string) => [
 const isNodeReady = (n: Node) =>
   n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
-/** The last lines of a node agent's log: a failed `up` removes the logs with the cluster. */
-function agentLogTail(paths: ClusterPaths, node: string): string {
-  const file = join(paths.logs, `agent-${node}.log`);
+/** The last lines of a process's log: a failed `up` removes the logs with the cluster. */
+function logTail(paths: ClusterPaths, name: string): string {
+  const file = join(paths.logs, `${name}.log`);
   const tail = existsSync(file) ? readFileSync(file, 'utf8').trimEnd().split('\n').slice(-10) : [];
-  return tail.length ? `the end of its agent's log:\n  ${tail.join('\n  ')}` : 'its agent logged nothing';
+  return tail.length ? `the end of ${name}.log:\n  ${tail.join('\n  ')}` : `${name}.log is empty`;
+}
+
+/** The first of `names` (as recorded in the pid directory) that is not running, if any. */
+function exited(paths: ClusterPaths, names: string[]): string | undefined {
+  const alive = new Set(
+    recordedProcesses(paths.pids)
+      .filter((p) => isAlive(p.pid))
+      .map((p) => p.name),
+  );
+  return names.find((n) => !alive.has(n));
+}
+
+/** Until the daemon's API server answers; fails at once with the daemon's log if it exits. */
+async function waitApiServer(client: HttpObjectClient, paths: ClusterPaths): Promise<void> {
+  await waitFor('the API server', () => client.ready(), 20000, {
+    failed: () =>
+      exited(paths, ['daemon']) &&
+      `the daemon exited before its API server answered; ${logTail(paths, 'daemon')}`,
+  });
 }
 
 /**
@@ -193,19 +212,20 @@ async function waitNodesReady(
 ): Promise<void> {
   const nodes = plan.nodes.map((n) => n.name);
   const deadAgent = () => {
-    const alive = new Set(
-      recordedProcesses(paths.pids)
-        .filter((p) => isAlive(p.pid))
-        .map((p) => p.name),
+    const agent = exited(
+      paths,
+      nodes.map((n) => `agent-${n}`),
     );
-    const dead = nodes.find((n) => !alive.has(`agent-${n}`));
-    return dead && `the agent of ${dead} exited before its node was Ready; ${agentLogTail(paths, dead)}`;
+    const node = agent?.slice('agent-'.length);
+    return agent && `the agent of ${node} exited before its node was Ready; ${logTail(paths, agent)}`;
   };
   const notReady = async () => {
     const ready = new Set(
       (await client.list<Node>('Node').catch(() => [])).filter(isNodeReady).map((n) => n.metadata.name),
     );
-    return nodes.filter((n) => !ready.has(n)).map((n) => `${n} is not Ready; ${agentLogTail(paths, n)}`);
+    return nodes
+      .filter((n) => !ready.has(n))
+      .map((n) => `${n} is not Ready; ${logTail(paths, `agent-${n}`)}`);
   };
   await waitFor(
     'every node to be Ready',
@@ -252,7 +272,7 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
     step('restarting the API server and controllers (the store kept every object)...');
     startDetached('daemon', daemonArgv(name, settings.apiPort), paths.pids, join(paths.logs, 'daemon.log'));
   }
-  await waitFor('the API server', () => client.ready(), 20000);
+  await waitApiServer(client, paths);
   for (const n of plan.nodes) {
     if (alive.has(`agent-${n.name}`)) continue;
     step(`restarting the agent of ${n.name} (it adopts the surviving pods)...`);
@@ -316,7 +336,7 @@ async function up(flags: UpFlags): Promise<void> {
     step('API server and controllers...');
     startDetached('daemon', daemonArgv(name, flags.apiPort), paths.pids, join(paths.logs, 'daemon.log'));
     const client = new HttpObjectClient(paths.socket);
-    await waitFor('the API server', () => client.ready(), 20000);
+    await waitApiServer(client, paths);
     step('nodes and their agents...');
     for (const n of plan.nodes) {
       const node = await client.create<Node>({
