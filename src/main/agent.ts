@@ -3,6 +3,7 @@
 // runs act on that node). It keeps the node Ready and syncs pod sandboxes until SIGTERM.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isNodeReady } from '../api/node.js';
 import type { Node } from '../api/types.js';
 import { NodeAgent, type ContainerRuntime } from '../agent/agent.js';
 import { HttpObjectClient } from '../client/http-client.js';
@@ -18,6 +19,8 @@ import { ServiceProxy } from '../agent/service-proxy.js';
 import { defaultClusterConfig } from '../api/cluster.js';
 import { FlowRecorder } from '../agent/flow-recorder.js';
 import { PolicyEnforcer } from '../agent/policy-enforcer.js';
+
+const NODE_STATUS_PERIOD_MS = 10_000;
 
 const { values: v } = parseArgs({
   options: {
@@ -83,19 +86,21 @@ if (missing.length) {
     log,
   });
 
-  // The node reports itself Ready once its agent runs (the kubelet's node status). A report that
-  // fails (a conflicting write, the API server restarting) is made again on the loop's next pass,
-  // or the node would stay NotReady for good.
-  let reportedReady = false;
+  // The node reports itself Ready once its agent runs, and checks that it still is every 10 s
+  // (the kubelet's node status, nodeStatusUpdateFrequency). A report that fails (a conflicting
+  // write, the API server restarting) or finds no Node yet (an interrupted up registers it later)
+  // is tried again on the loop's next pass, or the node would stay NotReady for good.
+  let nextStatusCheck = 0;
   const reportReady = async () => {
     try {
       const node = await client.get<Node>('Node', undefined, v.node!);
       if (!node) return;
-      await client.updateStatus({
-        ...node,
-        status: { ...node.status, conditions: [{ type: 'Ready', status: 'True' }] },
-      });
-      reportedReady = true;
+      if (!isNodeReady(node))
+        await client.updateStatus({
+          ...node,
+          status: { ...node.status, conditions: [{ type: 'Ready', status: 'True' }] },
+        });
+      nextStatusCheck = Date.now() + NODE_STATUS_PERIOD_MS;
     } catch (e) {
       log(`node status: ${e instanceof Error ? e.message : e}`);
     }
@@ -119,7 +124,7 @@ if (missing.length) {
   let stopping = false;
   const loop = async () => {
     while (!stopping) {
-      if (!reportedReady) await reportReady();
+      if (Date.now() >= nextStatusCheck) await reportReady();
       await agent.sync().catch((e) => log(`sync: ${e instanceof Error ? e.message : e}`));
       await enforcer
         ?.sync(agent.sandboxAddresses())

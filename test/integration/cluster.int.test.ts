@@ -6,6 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { isNodeReady } from '../../src/api/node.js';
+import type { Node, Service } from '../../src/api/types.js';
+import { HttpObjectClient } from '../../src/client/http-client.js';
 import { listNetns, pidsInNetns } from '../../src/host/netns.js';
 import { isAlive } from '../../src/host/processes.js';
 import { describeAsRoot, leakedNetns, rootNamespaceLeaks } from '../support/root.js';
@@ -109,7 +112,7 @@ async function waitReady(name: string, count: number): Promise<{ name: string; i
 
 describeAsRoot('podnet up/down', () => {
   afterAll(async () => {
-    for (const name of ['tupvx', 'tupgw', 'tupcr']) podnet(['down', '--name', name]);
+    for (const name of ['tupvx', 'tupgw', 'tupcr', 'tupre']) podnet(['down', '--name', name]);
     expect(await leakedNetns('pn-tup')).toEqual([]);
     expect(rootNamespaceLeaks()).toEqual({ links: [], tables: [] });
     expect(
@@ -285,6 +288,37 @@ spec:
     // deleted namespaces), as do the other agent, its NFLOG reader and the daemon.
     const left = [...new Set([...(await namespaceProcesses(name)), ...clusterDaemons(name)])];
     process.kill(Number(readFileSync(join(pidDir, 'agent-node-2.pid'), 'utf8')), 'SIGKILL');
+    expect(podnet(['down', '--name', name]).code).toBe(0);
+    expect(await leakedNetns(`pn-${name}-`)).toEqual([]);
+    expect(left.filter(isAlive).map(commandLine)).toEqual([]);
+  });
+
+  // What an up interrupted (Ctrl-C) after the network was made leaves: processes dead, a node
+  // not registered, the cluster DNS objects not created. Made here by hand, deterministically.
+  it('up again completes an interrupted up: registers missing nodes, creates the cluster DNS objects', async () => {
+    const name = 'tupre';
+    expect(podnet(['up', '--name', name, '--api-port', '0']).code).toBe(0);
+    const client = new HttpObjectClient(join(stateRoot, name, 'apiserver.sock'));
+    const pidDir = join(stateRoot, name, 'pids');
+    process.kill(Number(readFileSync(join(pidDir, 'agent-node-2.pid'), 'utf8')), 'SIGKILL');
+    await client.delete('Node', undefined, 'node-2');
+    await client.delete('Service', 'kube-system', 'kube-dns');
+
+    const again = podnet(['up', '--name', name]);
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).toContain('registered 1 node(s) that an interrupted up had not');
+    expect(again.err).toContain('cluster DNS (kube-system/kube-dns)');
+    const nodes = await client.list<Node>('Node');
+    expect(nodes.map((n) => `${n.metadata.name}=${isNodeReady(n)}`).sort()).toEqual([
+      'node-1=true',
+      'node-2=true',
+    ]);
+    expect((await client.get<Service>('Service', 'kube-system', 'kube-dns'))?.spec?.clusterIP).toBe(
+      '10.96.0.10',
+    );
+    // Complete now: a third up changes nothing.
+    expect(podnet(['up', '--name', name]).code).toBe(2);
+    const left = [...new Set([...(await namespaceProcesses(name)), ...clusterDaemons(name)])];
     expect(podnet(['down', '--name', name]).code).toBe(0);
     expect(await leakedNetns(`pn-${name}-`)).toEqual([]);
     expect(left.filter(isAlive).map(commandLine)).toEqual([]);

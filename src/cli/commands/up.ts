@@ -3,16 +3,24 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { isNodeReady } from '../../api/node.js';
 import { isPodReady } from '../../api/pod.js';
 import type { Node, Pod } from '../../api/types.js';
 import { HttpObjectClient } from '../../client/http-client.js';
 import { clusterDnsObjects } from '../../cluster/addons.js';
 import { clusterExists, createTopology, destroyCluster } from '../../cluster/apply.js';
 import { isClusterName } from '../../cluster/names.js';
-import { BACKENDS, planTopology, type Backend, type TopologyPlan } from '../../cluster/topology.js';
+import {
+  BACKENDS,
+  planNamespaces,
+  planTopology,
+  type Backend,
+  type TopologyPlan,
+} from '../../cluster/topology.js';
 import { createFlowStore } from '../../flows/store.js';
 import { isRoot, listNetns } from '../../host/netns.js';
 import { isAlive, recordedProcesses, startDetached, stopRecorded } from '../../host/processes.js';
+import { isAlreadyExists } from '../../store/errors.js';
 import { OperationError, UsageError } from '../errors.js';
 import { formatTable } from '../output.js';
 import { DIST, clusterPaths, stateRoot, type ClusterPaths } from '../cluster-state.js';
@@ -172,9 +180,6 @@ const daemonArgv = (name: string, apiPort: string) => [
   clusterPaths(name).readSocket,
 ];
 
-const isNodeReady = (n: Node) =>
-  n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-
 /** The last lines of a process's log: a failed `up` removes the logs with the cluster. */
 function logTail(paths: ClusterPaths, name: string): string {
   const file = join(paths.logs, `${name}.log`);
@@ -250,22 +255,71 @@ async function waitDnsReady(client: HttpObjectClient): Promise<void> {
   );
 }
 
+/** Registers the planned nodes the API does not have yet, as the kubelet registers its node. */
+async function registerNodes(client: HttpObjectClient, plan: TopologyPlan): Promise<number> {
+  const have = new Set((await client.list<Node>('Node')).map((n) => n.metadata.name));
+  const missing = plan.nodes.filter((n) => !have.has(n.name));
+  for (const n of missing) {
+    const node = await client.create<Node>({
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' } },
+      spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
+    });
+    await client.updateStatus({
+      ...node,
+      status: {
+        addresses: [
+          { type: 'InternalIP', address: n.address },
+          { type: 'Hostname', address: n.name },
+        ],
+      },
+    });
+  }
+  return missing.length;
+}
+
+/** Whether the cluster DNS objects exist (the `up` that made the cluster got that far). */
+async function hasDnsAddon(client: HttpObjectClient, paths: ClusterPaths): Promise<boolean> {
+  for (const o of clusterDnsObjects(paths.readSocket))
+    if (!(await client.get(o.kind!, o.metadata?.namespace, o.metadata!.name!))) return false;
+  return true;
+}
+
+/** Creates the cluster DNS objects that do not exist yet; how many it created. */
+async function createDnsAddon(client: HttpObjectClient, paths: ClusterPaths): Promise<number> {
+  let created = 0;
+  for (const obj of clusterDnsObjects(paths.readSocket)) {
+    try {
+      await client.create(obj);
+      created++;
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  }
+  return created;
+}
+
 /**
  * Picks up a cluster whose daemon or agents died (kill -9, reboot of podnet's processes): the
  * namespaces and the store survived, so only the dead processes are started again; agents
- * adopt the surviving pod sandboxes.
+ * adopt the surviving pod sandboxes. It also completes an `up` that was interrupted after the
+ * network was made: the nodes and the cluster DNS objects it had not created yet are created.
  */
 async function resume(name: string, settings: Settings, step: (m: string) => void): Promise<void> {
   const paths = clusterPaths(name);
   const plan = planTopology({ name, nodes: settings.nodes, backend: settings.backend });
+  const existing = new Set(await listNetns(`pn-${name}-`));
+  const absent = planNamespaces(plan).filter((ns) => !existing.has(ns));
+  if (absent.length)
+    throw new UsageError(
+      `cluster "${name}" lacks namespace(s) ${absent.join(', ')} (an interrupted podnet up?); podnet down --name ${name}, then up again`,
+    );
   const alive = new Set(
     recordedProcesses(paths.pids)
       .filter((p) => isAlive(p.pid))
       .map((p) => p.name),
   );
-  const wanted = ['daemon', ...plan.nodes.map((n) => `agent-${n.name}`)];
-  if (wanted.every((w) => alive.has(w)))
-    throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
   createFlowStore(paths.flows); // a cluster made before up created it
   const client = new HttpObjectClient(paths.socket);
   if (!alive.has('daemon')) {
@@ -273,6 +327,12 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
     startDetached('daemon', daemonArgv(name, settings.apiPort), paths.pids, join(paths.logs, 'daemon.log'));
   }
   await waitApiServer(client, paths);
+  const registered = await registerNodes(client, plan);
+  if (registered) step(`registered ${registered} node(s) that an interrupted up had not`);
+  const running = alive.has('daemon') && plan.nodes.every((n) => alive.has(`agent-${n.name}`));
+  // Every process runs: nothing to do, unless an interrupted up left objects to create.
+  if (running && !registered && (await hasDnsAddon(client, paths)))
+    throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
   for (const n of plan.nodes) {
     if (alive.has(`agent-${n.name}`)) continue;
     step(`restarting the agent of ${n.name} (it adopts the surviving pods)...`);
@@ -284,6 +344,7 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
     );
   }
   await waitNodesReady(client, plan, paths);
+  if (await createDnsAddon(client, paths)) step('cluster DNS (kube-system/kube-dns)...');
   await waitDnsReady(client);
   step(`cluster "${name}" is up again`);
 }
@@ -338,22 +399,8 @@ async function up(flags: UpFlags): Promise<void> {
     const client = new HttpObjectClient(paths.socket);
     await waitApiServer(client, paths);
     step('nodes and their agents...');
+    await registerNodes(client, plan);
     for (const n of plan.nodes) {
-      const node = await client.create<Node>({
-        apiVersion: 'v1',
-        kind: 'Node',
-        metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' } },
-        spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
-      });
-      await client.updateStatus({
-        ...node,
-        status: {
-          addresses: [
-            { type: 'InternalIP', address: n.address },
-            { type: 'Hostname', address: n.name },
-          ],
-        },
-      });
       startDetached(
         `agent-${n.name}`,
         agentArgv(name, n, plan, settings),
@@ -363,7 +410,7 @@ async function up(flags: UpFlags): Promise<void> {
     }
     await waitNodesReady(client, plan, paths);
     step('cluster DNS (kube-system/kube-dns)...');
-    for (const obj of clusterDnsObjects(paths.readSocket)) await client.create(obj);
+    await createDnsAddon(client, paths);
     await waitDnsReady(client);
     step(`cluster "${name}" is up`);
     process.stdout.write(
