@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { isNodeReady } from '../../api/node.js';
 import { isPodReady } from '../../api/pod.js';
-import type { Node, Pod } from '../../api/types.js';
+import type { Node, Pod, Service } from '../../api/types.js';
 import { HttpObjectClient } from '../../client/http-client.js';
 import { clusterDnsObjects } from '../../cluster/addons.js';
 import { clusterExists, createTopology, destroyCluster } from '../../cluster/apply.js';
@@ -243,11 +243,16 @@ async function waitNodesReady(
   );
 }
 
-/** Until a pod behind kube-dns is Ready: it answers queries from then on. */
+/**
+ * Until the kube-dns Service has its ClusterIP (the allocator controller gives it .10 after the
+ * Service is created) and a pod behind it is Ready: pods' resolv.conf points there, and it
+ * answers from then on.
+ */
 async function waitDnsReady(client: HttpObjectClient): Promise<void> {
   await waitFor(
-    'the cluster DNS pod to be Ready',
+    'the cluster DNS (kube-system/kube-dns) to have its ClusterIP and a Ready pod',
     async () =>
+      !!(await client.get<Service>('Service', 'kube-system', 'kube-dns'))?.spec?.clusterIP &&
       (await client.list<Pod>('Pod', 'kube-system')).some(
         (p) => p.metadata.labels?.['k8s-app'] === 'kube-dns' && isPodReady(p),
       ),
