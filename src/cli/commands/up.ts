@@ -260,35 +260,37 @@ async function waitDnsReady(client: HttpObjectClient): Promise<void> {
   );
 }
 
-/** Registers the planned nodes the API does not have yet, as the kubelet registers its node. */
+/**
+ * Registers the planned nodes the API does not have yet, or has without addresses (an up
+ * interrupted between the two writes), as the kubelet registers its node; how many.
+ */
 async function registerNodes(client: HttpObjectClient, plan: TopologyPlan): Promise<number> {
-  const have = new Set((await client.list<Node>('Node')).map((n) => n.metadata.name));
-  const missing = plan.nodes.filter((n) => !have.has(n.name));
-  for (const n of missing) {
-    const node = await client.create<Node>({
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' } },
-      spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
-    });
+  const have = new Map((await client.list<Node>('Node')).map((n) => [n.metadata.name, n]));
+  let registered = 0;
+  for (const n of plan.nodes) {
+    const existing = have.get(n.name);
+    if (existing?.status?.addresses?.length) continue;
+    const node =
+      existing ??
+      (await client.create<Node>({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, 'kubernetes.io/os': 'linux' } },
+        spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR] },
+      }));
     await client.updateStatus({
       ...node,
       status: {
+        ...node.status,
         addresses: [
           { type: 'InternalIP', address: n.address },
           { type: 'Hostname', address: n.name },
         ],
       },
     });
+    registered++;
   }
-  return missing.length;
-}
-
-/** Whether the cluster DNS objects exist (the `up` that made the cluster got that far). */
-async function hasDnsAddon(client: HttpObjectClient, paths: ClusterPaths): Promise<boolean> {
-  for (const o of clusterDnsObjects(paths.readSocket))
-    if (!(await client.get(o.kind!, o.metadata?.namespace, o.metadata!.name!))) return false;
-  return true;
+  return registered;
 }
 
 /** Creates the cluster DNS objects that do not exist yet; how many it created. */
@@ -334,10 +336,13 @@ async function resume(name: string, settings: Settings, step: (m: string) => voi
   await waitApiServer(client, paths);
   const registered = await registerNodes(client, plan);
   if (registered) step(`registered ${registered} node(s) that an interrupted up had not`);
-  const running = alive.has('daemon') && plan.nodes.every((n) => alive.has(`agent-${n.name}`));
-  // Every process runs: nothing to do, unless an interrupted up left objects to create.
-  if (running && !registered && (await hasDnsAddon(client, paths)))
-    throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
+  if (alive.has('daemon') && plan.nodes.every((n) => alive.has(`agent-${n.name}`))) {
+    // Every process runs: nothing to do, unless an interrupted up left objects to create.
+    const dns = await createDnsAddon(client, paths);
+    if (dns) step('cluster DNS (kube-system/kube-dns)...');
+    if (!registered && !dns)
+      throw new UsageError(`cluster "${name}" is already up (podnet down --name ${name} removes it)`);
+  }
   for (const n of plan.nodes) {
     if (alive.has(`agent-${n.name}`)) continue;
     step(`restarting the agent of ${n.name} (it adopts the surviving pods)...`);
