@@ -2,6 +2,7 @@
 // the command being run is loaded (each costs 40-110 ms to import; the local cluster's demo runs
 // the CLI many times); help and unknown commands load them all.
 import { Command, CommanderError } from 'commander';
+import { dnsNameAsOperand } from './argv.js';
 import { InputError, isCliError } from './errors.js';
 
 type Register = (program: Command) => void;
@@ -51,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   const wanted = COMMAND_MODULE[argv[2] ?? ''];
   for (const name of wanted ? [wanted] : Object.keys(MODULES)) (await MODULES[name]())(program);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(dnsNameAsOperand(argv, program));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

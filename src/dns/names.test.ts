@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dashedIP, ipToReverse, matchZone, podLabelToIP, reverseToIP } from './names.js';
+import { dashedIP, hostAddress, ipToReverse, matchZone, podLabelToIP, reverseToIP } from './names.js';
 
 describe('dashedIP (CoreDNS kubernetes.go endpointHostname)', () => {
   const cases = [
@@ -18,6 +18,17 @@ describe('podLabelToIP (CoreDNS findPods)', () => {
     { name: 'leading zero rejected', label: '10-244-01-5', want: null },
   ];
   it.each(cases)('$name', ({ label, want }) => expect(podLabelToIP(label)).toBe(want));
+});
+
+describe('hostAddress (CoreDNS msg.HostType: To4() != nil is A)', () => {
+  const cases = [
+    { name: 'ipv4', host: '10.244.3.17', want: { family: 4, ip: '10.244.3.17' } },
+    { name: 'ipv6', host: 'fd00:10:244::5', want: { family: 6, ip: 'fd00:10:244::5' } },
+    { name: 'ipv4-mapped ipv6 is A', host: '0:0:0:0:0:ffff:af4:311', want: { family: 4, ip: '10.244.3.17' } },
+    { name: 'ipv4-compatible ::a.b.c.d stays AAAA', host: '::af4:311', want: { family: 6, ip: '::af4:311' } },
+    { name: 'a name', host: 'db.example.com', want: null },
+  ];
+  it.each(cases)('$name', ({ host, want }) => expect(hostAddress(host)).toEqual(want));
 });
 
 describe('reverse names (spec 2.3.3)', () => {

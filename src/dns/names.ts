@@ -107,3 +107,19 @@ export function ipToReverse(s: string): string {
 export function familyOf(ip: string): 4 | 6 | null {
   return parseIP(ip)?.family ?? null;
 }
+
+const V4_MAPPED_PREFIX = 0xffffn; // ::ffff:0:0/96, the 96 bits above an IPv4-mapped address
+
+/**
+ * The address record an item's host becomes, typed as CoreDNS types it (plugin/etcd/msg
+ * HostType: `ip.To4() != nil` is A): an IPv4-mapped IPv6 address, which a pod name such as
+ * `0-0-0-0-0-ffff-af4-311` spells, answers A 10.244.3.17 and no AAAA. Null for a name.
+ */
+export function hostAddress(host: string): { family: 4 | 6; ip: string } | null {
+  const ip = parseIP(host);
+  if (!ip) return null;
+  if (ip.family === 6 && ip.value >> 32n === V4_MAPPED_PREFIX) {
+    return { family: 4, ip: formatIP({ family: 4, value: ip.value & 0xffffffffn }) };
+  }
+  return { family: ip.family, ip: host };
+}

@@ -3,7 +3,7 @@
 // plugin/kubernetes/handler.go (rcodes, SOA, NS, other types); what exists is lookup.ts.
 import { buildDnsIndex, type DnsIndex } from './dns-index.js';
 import { services } from './lookup.js';
-import { familyOf, fqdn, matchZone, type ZoneMatch } from './names.js';
+import { familyOf, fqdn, hostAddress, matchZone, type ZoneMatch } from './names.js';
 import { negative, ok, soaRecord } from './response.js';
 import { ptrAnswer } from './reverse.js';
 import { srvAnswer } from './srv.js';
@@ -36,11 +36,11 @@ function addresses(index: DnsIndex, qname: string, m: ZoneMatch, type: 'A' | 'AA
   const seen = new Set<string>();
   let why = f.why;
   for (const item of f.items) {
-    const family = familyOf(item.host);
-    if (family !== null) {
-      if ((family === 4 ? 'A' : 'AAAA') === type && !seen.has(item.host)) {
-        seen.add(item.host);
-        out.push({ name: qname, type, ttl: index.ttl, data: item.host });
+    const address = hostAddress(item.host);
+    if (address !== null) {
+      if ((address.family === 4 ? 'A' : 'AAAA') === type && !seen.has(address.ip)) {
+        seen.add(address.ip);
+        out.push({ name: qname, type, ttl: index.ttl, data: address.ip });
       }
       continue;
     }
