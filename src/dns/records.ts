@@ -45,8 +45,10 @@ function addresses(index: DnsIndex, qname: string, m: ZoneMatch, type: 'A' | 'AA
       continue;
     }
     const target = fqdn(item.host);
-    if (within(target, qname) || chain.length > MAX_CNAME_CHAIN || chain.includes(target.toLowerCase()))
-      continue;
+    // chain holds the question and the CNAMEs already answered; CoreDNS counts only the latter
+    // (len(previousRecords) > maxCnameChainLength), so an 11th hop still resolves.
+    const cnames = chain.length - 1;
+    if (within(target, qname) || cnames > MAX_CNAME_CHAIN || chain.includes(target.toLowerCase())) continue;
     const cname: DnsRecord = { name: qname, type: 'CNAME', ttl: index.ttl, data: target };
     const tm = matchZone(target, [m.zone]);
     if (!tm) {
