@@ -17,6 +17,7 @@ import { buildGatewayTable, type GatewayListener, type GatewayTable } from './ga
 import { gatewayHostMatches, isWildcard } from './match.js';
 import { hostnameOf, parseQuery } from './request.js';
 import { inspectTlsSecret } from './tls.js';
+import type { HTTPRouteFilter } from './gateway-types.js';
 import type { AppliedFilters, HttpRequest, RouteDecision, TlsInfo } from './types.js';
 
 export { buildGatewayTable } from './gateway-table.js';
@@ -66,36 +67,9 @@ export function routeGatewayTable(table: GatewayTable, req: HttpRequest, cluster
   );
   const base = { kind: 'HTTPRoute' as const, name, rule, matched: true as const };
   const filters: AppliedFilters = {};
-  let headers = req.headers;
-  for (const f of win.rule.filters) {
-    if (f.type === 'RequestRedirect' && f.requestRedirect) {
-      const r = applyRedirect(f.requestRedirect, req, gl.listener.port, win.match);
-      filters.requestRedirect = r;
-      reasons.push(`RequestRedirect: ${r.statusCode} to ${r.location}`);
-      return withTls({ ...base, status: r.statusCode, location: r.location, filters, reasons });
-    }
-    if (f.type === 'RequestHeaderModifier' && f.requestHeaderModifier) {
-      filters.requestHeaderModifier = applyHeaderModifier(
-        f.requestHeaderModifier,
-        headers,
-        filters.requestHeaderModifier,
-      );
-      headers = filters.requestHeaderModifier.headers;
-    } else if (f.type === 'URLRewrite' && f.urlRewrite) {
-      filters.urlRewrite = {
-        hostname: f.urlRewrite.hostname,
-        path: modifyPath(f.urlRewrite.path, req.path, win.match),
-      };
-    } else if (f.type === 'ExtensionRef') {
-      // httproute_types.go (HTTPRouteFilter): an unresolvable custom filter MUST NOT be skipped.
-      reasons.push(
-        `filter ExtensionRef ${f.extensionRef?.kind}/${f.extensionRef?.name} is not supported: 500`,
-      );
-      return withTls({ ...base, status: 500, filters, reasons });
-    } else {
-      (filters.notApplied ??= []).push(f.type);
-    }
-  }
+  const ctx = { req, port: gl.listener.port, match: win.match, filters, reasons };
+  const ruleAnswer = applyFilters(win.rule.filters, ctx, req.headers, '');
+  if ('status' in ruleAnswer) return withTls({ ...base, ...ruleAnswer, filters, reasons });
   const candidates = win.rule.candidates.map(({ filters: _f, ...c }) => c);
   const pick = pickCandidate(win.rule.candidates);
   const done = Object.keys(filters).length ? { filters } : {};
@@ -108,16 +82,11 @@ export function routeGatewayTable(table: GatewayTable, req: HttpRequest, cluster
     return withTls({ ...base, status: 500, ...done, candidates, reasons });
   }
   reasons.push(`${pick.reason}: ${pick.chosen.reason}`);
-  for (const f of pick.chosen.filters) {
-    if (f.type === 'RequestHeaderModifier' && f.requestHeaderModifier) {
-      filters.requestHeaderModifier = applyHeaderModifier(
-        f.requestHeaderModifier,
-        headers,
-        filters.requestHeaderModifier,
-      );
-      headers = filters.requestHeaderModifier.headers;
-    } else (filters.notApplied ??= []).push(`backendRef ${f.type}`);
-  }
+  // httproute_types.go (HTTPBackendRef.Filters): "executed if and only if the request is being
+  // forwarded to the backend defined here"; a redirect there answers as one on the rule does
+  // (conformance httproute-backend-request-redirect).
+  const backendAnswer = applyFilters(pick.chosen.filters, ctx, ruleAnswer.headers, 'backendRef ');
+  if ('status' in backendAnswer) return withTls({ ...base, ...backendAnswer, filters, candidates, reasons });
   const backend = {
     service: pick.chosen.name,
     namespace: pick.chosen.namespace,
@@ -130,6 +99,61 @@ export function routeGatewayTable(table: GatewayTable, req: HttpRequest, cluster
     candidates,
     reasons,
   });
+}
+
+interface FilterContext {
+  req: HttpRequest;
+  /** The listener's port, the default a redirect keeps. */
+  port: number;
+  match: Candidate['match'];
+  /** What the filters did so far, filled in. */
+  filters: AppliedFilters;
+  reasons: string[];
+}
+
+/**
+ * Applies one list of HTTPRoute filters (a rule's or a backendRef's, named by `where`) in order:
+ * the request's headers after them, or the answer the gateway gives itself (a RequestRedirect,
+ * or 500 for an ExtensionRef it cannot resolve). Filters that do not change where the request
+ * goes or what it carries (ResponseHeaderModifier, RequestMirror, CORS...) are listed as not applied.
+ */
+function applyFilters(
+  list: HTTPRouteFilter[],
+  ctx: FilterContext,
+  headers: HttpRequest['headers'],
+  where: string,
+): { headers: HttpRequest['headers'] } | { status: number; location?: string } {
+  const { filters, reasons } = ctx;
+  for (const f of list) {
+    if (f.type === 'RequestRedirect' && f.requestRedirect) {
+      const r = applyRedirect(f.requestRedirect, ctx.req, ctx.port, ctx.match);
+      filters.requestRedirect = r;
+      reasons.push(`${where}RequestRedirect: ${r.statusCode} to ${r.location}`);
+      return { status: r.statusCode, location: r.location };
+    }
+    if (f.type === 'RequestHeaderModifier' && f.requestHeaderModifier) {
+      filters.requestHeaderModifier = applyHeaderModifier(
+        f.requestHeaderModifier,
+        headers,
+        filters.requestHeaderModifier,
+      );
+      headers = filters.requestHeaderModifier.headers;
+    } else if (f.type === 'URLRewrite' && f.urlRewrite) {
+      filters.urlRewrite = {
+        hostname: f.urlRewrite.hostname,
+        path: modifyPath(f.urlRewrite.path, ctx.req.path, ctx.match),
+      };
+    } else if (f.type === 'ExtensionRef') {
+      // httproute_types.go (HTTPRouteFilter): an unresolvable custom filter MUST NOT be skipped.
+      reasons.push(
+        `${where}filter ExtensionRef ${f.extensionRef?.kind}/${f.extensionRef?.name} is not supported: 500`,
+      );
+      return { status: 500 };
+    } else {
+      (filters.notApplied ??= []).push(`${where}${f.type}`);
+    }
+  }
+  return { headers };
 }
 
 /**
