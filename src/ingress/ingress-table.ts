@@ -5,7 +5,7 @@ import type { Cluster } from '../api/cluster.js';
 import { nsName } from '../api/cluster.js';
 import type { Ingress, IngressBackend } from '../api/types.js';
 import { ingressServedBy, selectIngressClass } from './ingress-class.js';
-import { isWildcard, normalizePrefix } from './match.js';
+import { isWildcard } from './match.js';
 import { indexServices, resolveServicePort, type PortResult } from './services.js';
 
 /** How a backend resolves: the Service port number, or why it cannot be used. */
@@ -19,7 +19,7 @@ export interface IngressPath {
   pathType: string;
   /** ImplementationSpecific (and a missing pathType) match as Prefix; see README.md. */
   matchAs: 'Exact' | 'Prefix';
-  /** The length that decides "longest path wins" (a Prefix's trailing slash does not count). */
+  /** The length that decides "longest path wins": the path as written, a trailing slash counting. */
   length: number;
   backend: ResolvedBackend;
 }
@@ -100,7 +100,10 @@ export function buildIngressTable(cluster: Cluster, ingressClass?: string): Ingr
         const path = p.path || '/';
         const pathType = p.pathType ?? 'ImplementationSpecific';
         const matchAs = pathType === 'Exact' ? 'Exact' : 'Prefix';
-        const length = matchAs === 'Exact' ? path.length : normalizePrefix(path).length;
+        // types.go (PathTypePrefix): "/foo and /foo/ both match requests to /foo and /foo/. If both
+        // paths are present in an Ingress spec, the longest matching path (/foo/) is given
+        // priority": the length of the path as written, trailing slash included.
+        const length = path.length;
         vhost.paths.push({
           ingress: name,
           host,
