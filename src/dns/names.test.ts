@@ -26,6 +26,7 @@ describe('hostAddress (CoreDNS msg.HostType: To4() != nil is A)', () => {
     { name: 'ipv6', host: 'fd00:10:244::5', want: { family: 6, ip: 'fd00:10:244::5' } },
     { name: 'ipv4-mapped ipv6 is A', host: '0:0:0:0:0:ffff:af4:311', want: { family: 4, ip: '10.244.3.17' } },
     { name: 'ipv4-compatible ::a.b.c.d stays AAAA', host: '::af4:311', want: { family: 6, ip: '::af4:311' } },
+    { name: 'ipv6 written canonically', host: 'fd00:0:0:0:0:0:0:11', want: { family: 6, ip: 'fd00::11' } },
     { name: 'a name', host: 'db.example.com', want: null },
   ];
   it.each(cases)('$name', ({ host, want }) => expect(hostAddress(host)).toEqual(want));

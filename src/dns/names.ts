@@ -113,7 +113,9 @@ const V4_MAPPED_PREFIX = 0xffffn; // ::ffff:0:0/96, the 96 bits above an IPv4-ma
 /**
  * The address record an item's host becomes, typed as CoreDNS types it (plugin/etcd/msg
  * HostType: `ip.To4() != nil` is A): an IPv4-mapped IPv6 address, which a pod name such as
- * `0-0-0-0-0-ffff-af4-311` spells, answers A 10.244.3.17 and no AAAA. Null for a name.
+ * `0-0-0-0-0-ffff-af4-311` spells, answers A 10.244.3.17 and no AAAA. The address is written
+ * canonically (`fd00::11` for the pod name `fd00-0-0-0-0-0-0-11`), as Go prints a net.IP. Null
+ * for a name.
  */
 export function hostAddress(host: string): { family: 4 | 6; ip: string } | null {
   const ip = parseIP(host);
@@ -121,5 +123,5 @@ export function hostAddress(host: string): { family: 4 | 6; ip: string } | null 
   if (ip.family === 6 && ip.value >> 32n === V4_MAPPED_PREFIX) {
     return { family: 4, ip: formatIP({ family: 4, value: ip.value & 0xffffffffn }) };
   }
-  return { family: ip.family, ip: host };
+  return { family: ip.family, ip: formatIP(ip) };
 }
