@@ -75,7 +75,7 @@ export function traceHttp(
   url: URL,
   opts: TraceOptions,
   hops: Hop[],
-): { paths: TracePath[]; unreachable?: string; ingress: RouteDecision | null } {
+): { paths: TracePath[]; unreachable?: string; answered?: string; ingress: RouteDecision | null } {
   const port = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   if (src.kind !== 'external') {
     const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -90,8 +90,9 @@ export function traceHttp(
     : routeIngress(ctx.cluster, req, opts.ingressClass);
   hops.push({ step: 'ingress', detail: describeDecision(decision), reasons: decision.reasons });
   if (!isRouted(decision)) {
+    // A redirect is the proxy's own answer: the request is served, by no backend.
     if (decision.matched && decision.status >= 300 && decision.status < 400)
-      return { paths: [], ingress: decision };
+      return { paths: [], answered: describeDecision(decision), ingress: decision };
     return { paths: [], unreachable: describeDecision(decision), ingress: decision };
   }
   const { backend } = decision;

@@ -286,3 +286,36 @@ describe('trace through Services', () => {
     for (const s of see) expect(text).toContain(s);
   });
 });
+
+describe('trace through a Gateway', () => {
+  const gateway = `
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: gw, namespace: shop}
+spec:
+  gatewayClassName: podnet
+  listeners: [{name: http, port: 80, protocol: HTTP}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: moved, namespace: shop}
+spec:
+  parentRefs: [{name: gw}]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /old}}]
+    filters: [{type: RequestRedirect, requestRedirect: {path: {type: ReplacePrefixMatch, replacePrefixMatch: /new}}}]
+`;
+  it('a redirect is the gateway’s own answer: allowed, with the status and Location as reason', async () => {
+    const cluster = await clusterFromYaml(base + gateway);
+    const t = trace(cluster, 'external', 'http://shop.example/old/x', {
+      protocol: 'TCP',
+      gateway: 'shop/gw',
+    });
+    expect(t.verdict, t.reason).toBe('allowed');
+    expect(t.reason).toBe(
+      'HTTPRoute shop/moved matches; the proxy answers 302 (Location: http://shop.example/new/x)',
+    );
+    expect(t.paths).toEqual([]);
+  });
+});

@@ -364,8 +364,14 @@ function describeCandidate(c: EndpointCandidate) {
   };
 }
 
-export function summarize(paths: TracePath[], unreachable?: string): { verdict: Verdict; reason: string } {
+/** The verdict of a trace; `answered` says a proxy answered the request itself (a redirect). */
+export function summarize(
+  paths: TracePath[],
+  unreachable?: string,
+  answered?: string,
+): { verdict: Verdict; reason: string } {
   if (unreachable) return { verdict: 'unreachable', reason: unreachable };
+  if (answered) return { verdict: 'allowed', reason: answered };
   const allowed = paths.filter((p) => p.verdict === 'allowed');
   if (allowed.length === paths.length)
     return {
@@ -393,7 +399,7 @@ export function trace(cluster: Cluster, srcText: string, dstText: string, opts: 
     hops,
     ingress: null as unknown,
   };
-  let result: { paths: TracePath[]; unreachable?: string };
+  let result: { paths: TracePath[]; unreachable?: string; answered?: string };
   if (dst.kind === 'url') {
     const http = traceHttp(ctx, origin, src, dst.url, opts, hops);
     base.ingress = http.ingress;
@@ -416,7 +422,7 @@ export function trace(cluster: Cluster, srcText: string, dstText: string, opts: 
   } else {
     result = toName(ctx, origin, dst.name, opts.port ?? dst.port, opts, hops);
   }
-  return { ...base, ...summarize(result.paths, result.unreachable), paths: result.paths };
+  return { ...base, ...summarize(result.paths, result.unreachable, result.answered), paths: result.paths };
 }
 
 /** Resolves a name as the source's resolver would, then follows the address. */
