@@ -46,6 +46,11 @@ describe('reverse names (spec 2.3.3)', () => {
     expect(reverseToIP(rev)).toBe(ip);
     expect(reverseToIP(rev.toUpperCase())).toBe(ip);
   });
+  it('an IPv4-mapped ip6.arpa name is the IPv4 address (CoreDNS reverse6 prints a net.IP)', () => {
+    expect(reverseToIP('1.0.0.0.0.6.a.0.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.')).toBe(
+      '10.96.0.1',
+    );
+  });
   it('partial reverse names are no address', () => {
     expect(reverseToIP('0.10.in-addr.arpa.')).toBeNull();
     expect(reverseToIP('1.0.ip6.arpa.')).toBeNull();

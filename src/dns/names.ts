@@ -89,7 +89,9 @@ export function reverseToIP(qname: string): string | null {
     if (nibbles.length !== 32 || !nibbles.every((x) => /^[0-9a-f]$/.test(x))) return null;
     const groups: string[] = [];
     for (let i = 0; i < 32; i += 4) groups.push(nibbles.slice(i, i + 4).join(''));
-    return canonicalIP(groups.join(':'));
+    // reverse6 returns Go's net.IP String(), dotted decimal for an IPv4-mapped address, so the
+    // ip6.arpa name of ::ffff:10.96.0.1 finds the IPv4 ClusterIP 10.96.0.1.
+    return hostAddress(groups.join(':'))?.ip ?? null;
   }
   return null;
 }
