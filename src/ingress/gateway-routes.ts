@@ -169,6 +169,10 @@ function selectListener(
   reasons: string[],
 ): GatewayListener | undefined {
   if (!table.found) return undefined;
+  if (table.notAccepted) {
+    reasons.push(`the Gateway programs nothing: 404`);
+    return undefined;
+  }
   const onPort = table.listeners.filter(
     (l) => l.listener.port === req.port && ['HTTP', 'HTTPS'].includes(l.listener.protocol),
   );

@@ -59,6 +59,8 @@ export interface GatewayTable {
   listeners: GatewayListener[];
   /** How the Gateway and each route referring to it were handled. */
   notes: string[];
+  /** Why the Gateway is not Accepted: it then programs nothing, and every request gets 404. */
+  notAccepted?: string;
 }
 
 export function buildGatewayTable(cluster: Cluster, gateway: string): GatewayTable {
@@ -84,6 +86,12 @@ export function buildGatewayTable(cluster: Cluster, gateway: string): GatewayTab
       ? `Gateway ${ns}/${name} of GatewayClass ${className}`
       : `Gateway ${ns}/${name}: GatewayClass ${className} not found (routed anyway)`,
   );
+  const rejected = notAccepted(gw);
+  if (rejected) {
+    table.notAccepted = rejected;
+    table.notes.push(`Gateway ${ns}/${name} is not Accepted: ${rejected}`);
+    return table;
+  }
   table.listeners = (gw.spec?.listeners ?? []).map((listener) => ({ listener, routes: [] }));
   const byListener = new Map(table.listeners.map((l) => [l.listener.name, l]));
   for (const route of cluster.httpRoutes as HTTPRoute[]) {
@@ -107,6 +115,26 @@ export function buildGatewayTable(cluster: Cluster, gateway: string): GatewayTab
     }
   }
   return table;
+}
+
+/** The address types of the Gateway API; domain-prefixed types are implementation-specific. */
+const ADDRESS_TYPES = new Set(['IPAddress', 'Hostname', 'NamedAddress']);
+
+/**
+ * Why a Gateway is not Accepted by podnet's controller, or null (gateway_types.go): an
+ * `infrastructure.parametersRef` "refers to an unsupported kind" (the controller takes no
+ * parameters: InvalidParameters, conformance gateway-invalid-parameters-ref), and an address
+ * "is a type which is not supported by the implementation" (UnsupportedAddress, conformance
+ * gateway-static-addresses).
+ */
+function notAccepted(gw: Gateway): string | null {
+  const ref = gw.spec?.infrastructure?.parametersRef;
+  if (ref) {
+    return `InvalidParameters: infrastructure.parametersRef ${ref.group ?? ''}/${ref.kind ?? ''} ${ref.name ?? ''} is a kind podnet's controller does not take`;
+  }
+  const odd = (gw.spec?.addresses ?? []).find((a) => !ADDRESS_TYPES.has(a.type ?? 'IPAddress'));
+  if (odd) return `UnsupportedAddress: address type ${odd.type} is not supported`;
+  return null;
 }
 
 function compileRules(cluster: Cluster, route: HTTPRoute): CompiledRule[] {

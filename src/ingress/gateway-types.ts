@@ -40,7 +40,12 @@ export interface Listener {
 export interface Gateway extends KubeObject {
   kind: 'Gateway';
   metadata: ObjectMeta;
-  spec?: { gatewayClassName?: string; listeners?: Listener[] };
+  spec?: {
+    gatewayClassName?: string;
+    listeners?: Listener[];
+    addresses?: { type?: string; value?: string }[];
+    infrastructure?: { parametersRef?: { group?: string; kind?: string; name?: string } };
+  };
 }
 
 export interface ParentReference {
