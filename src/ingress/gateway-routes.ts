@@ -170,7 +170,7 @@ function selectListener(
 ): GatewayListener | undefined {
   if (!table.found) return undefined;
   if (table.notAccepted) {
-    reasons.push(`the Gateway programs nothing: 404`);
+    reasons.push(`Gateway ${table.gateway} is not Accepted (${table.notAccepted}) and programs nothing: 404`);
     return undefined;
   }
   const onPort = table.listeners.filter(

@@ -64,7 +64,12 @@ export function ingressControllerPod(cluster: Cluster): Pod | undefined {
 function describeDecision(d: RouteDecision): string {
   if (isRouted(d))
     return `${d.kind} ${d.name} routes to Service ${d.backend.namespace}/${d.backend.service} port ${d.backend.port}`;
-  if (!d.matched) return `no rule matches: the controller answers 404`;
+  if (!d.matched) {
+    // The router's last reason says why nothing took the request (no listener, no rule, a
+    // Gateway not Accepted, no defaultBackend).
+    const why = d.reasons.at(-1)?.replace(/: 404$/, '') ?? 'no rule matches';
+    return `the controller answers 404: ${why}`;
+  }
   return `${d.kind} ${d.name} matches; the proxy answers ${d.status}${d.location ? ` (Location: ${d.location})` : ''}`;
 }
 

@@ -318,4 +318,15 @@ spec:
     );
     expect(t.paths).toEqual([]);
   });
+  it('a request nothing takes is unreachable, with the router’s reason', async () => {
+    const cluster = await clusterFromYaml(base + gateway);
+    const t = trace(cluster, 'external', 'http://shop.example/other', {
+      protocol: 'TCP',
+      gateway: 'shop/gw',
+    });
+    expect(t.verdict).toBe('unreachable');
+    expect(t.reason).toBe(
+      'the controller answers 404: no rule of the 1 route(s) attached to listener http matches',
+    );
+  });
 });
