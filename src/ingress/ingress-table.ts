@@ -19,8 +19,6 @@ export interface IngressPath {
   pathType: string;
   /** ImplementationSpecific (and a missing pathType) match as Prefix; see README.md. */
   matchAs: 'Exact' | 'Prefix';
-  /** The length that decides "longest path wins": the path as written, a trailing slash counting. */
-  length: number;
   backend: ResolvedBackend;
 }
 
@@ -100,17 +98,12 @@ export function buildIngressTable(cluster: Cluster, ingressClass?: string): Ingr
         const path = p.path || '/';
         const pathType = p.pathType ?? 'ImplementationSpecific';
         const matchAs = pathType === 'Exact' ? 'Exact' : 'Prefix';
-        // types.go (PathTypePrefix): "/foo and /foo/ both match requests to /foo and /foo/. If both
-        // paths are present in an Ingress spec, the longest matching path (/foo/) is given
-        // priority": the length of the path as written, trailing slash included.
-        const length = path.length;
         vhost.paths.push({
           ingress: name,
           host,
           path,
           pathType,
           matchAs,
-          length,
           backend: resolve(ns, p.backend),
         });
       }
@@ -119,10 +112,13 @@ export function buildIngressTable(cluster: Cluster, ingressClass?: string): Ingr
   // ingress.md (Multiple matches): "the longest matching path will be given priority first. If
   // two paths are still equally matched, precedence will be given to paths with an exact path
   // type over prefix path type." Remaining ties keep Ingress age/name, then YAML order (stable).
+  // The length is the path's as written: types.go (PathTypePrefix) "/foo and /foo/ both match
+  // requests to /foo and /foo/. If both paths are present in an Ingress spec, the longest
+  // matching path (/foo/) is given priority".
   const hosts = [...table.exactHosts.values(), ...table.wildcardHosts.values()];
   if (table.noHost) hosts.push(table.noHost);
   for (const vh of hosts) {
-    vh.paths.sort((a, b) => b.length - a.length || rank(a) - rank(b));
+    vh.paths.sort((a, b) => b.path.length - a.path.length || rank(a) - rank(b));
   }
   return table;
 }
